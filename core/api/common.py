@@ -1,0 +1,128 @@
+"""What every view needs: the kernel, the request's session, the current tenant and user,
+permission checks, pagination and ETags. Views stay thin: parse, call a service, return."""
+from __future__ import annotations
+
+import functools
+import uuid
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import current_app, g, request
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from core.errors import Forbidden, PreconditionFailed, PreconditionRequired, Unauthorized
+from core.kernel import Kernel
+from core.staff.models import User
+from core.tenancy.models import Tenant
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+TENANT_PREFIX = "/api/v1/tenants/<tenant>"
+
+
+def kernel() -> Kernel:
+    return current_app.extensions["kesos"]  # type: ignore[no-any-return]
+
+
+def session() -> Session:
+    return kernel().db.session()
+
+
+def current_tenant() -> Tenant:
+    return g.tenant  # type: ignore[no-any-return]
+
+
+def current_user() -> User:
+    user = g.get("user")
+    if user is None:
+        raise Unauthorized()
+    return user  # type: ignore[no-any-return]
+
+
+def current_roles() -> frozenset[str]:
+    return g.get("roles", frozenset())  # type: ignore[no-any-return]
+
+
+def has_permission(permission: str) -> bool:
+    granted = kernel().plugins.permissions.get(permission, frozenset())
+    return bool(granted & current_roles())
+
+
+def require(permission: str) -> Callable[[F], F]:
+    """Refuse a view unless the user holds a role in the current tenant granting `permission`
+    (the permission map comes from the kernel and the plugins through the permissions hook)."""
+
+    def decorator(view: F) -> F:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            current_user()
+            if not has_permission(permission):
+                raise Forbidden(message=f"Peran Anda di kabupaten/kota ini tidak mencakup izin '{permission}'.")
+            return view(*args, **kwargs)
+
+        wrapper.__kesos_permission__ = permission  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    return decorator
+
+
+def require_platform_admin(view: F) -> F:
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not current_user().is_platform_admin:
+            raise Forbidden(message="Hanya admin platform yang boleh melakukan ini.")
+        return view(*args, **kwargs)
+
+    wrapper.__kesos_permission__ = "platform_admin"  # type: ignore[attr-defined]
+    return wrapper  # type: ignore[return-value]
+
+
+def tenant_blueprint(name: str, import_name: str, path: str, description: str) -> Blueprint:
+    """A blueprint for a tenant resource, mounted at /api/v1/tenants/<tenant>/<path>."""
+    return Blueprint(name, import_name, url_prefix=f"{TENANT_PREFIX}/{path}", description=description)
+
+
+def paginate(stmt: Select[Any], pagination_parameters: Any) -> list[Any]:
+    """One COUNT and one page query; sets the item count for flask-smorest's X-Pagination."""
+    s = session()
+    total = s.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    pagination_parameters.item_count = total
+    page_stmt = stmt.limit(pagination_parameters.page_size).offset(pagination_parameters.first_item)
+    return list(s.scalars(page_stmt))
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def expected_version() -> int:
+    """The version the client last saw, from If-Match. Missing → 428; unreadable → 412."""
+    header = request.headers.get("If-Match")
+    if not header:
+        raise PreconditionRequired()
+    value = header.strip()
+    if value.startswith("W/"):
+        value = value[2:]
+    try:
+        return int(value.strip('"'))
+    except ValueError as exc:
+        raise PreconditionFailed() from exc
+
+
+def parse_uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+class ErrorSchema(Schema):
+    code = fields.String(required=True, metadata={"description": "kode kesalahan yang stabil"})
+    message = fields.String(required=True, metadata={"description": "pesan dalam Bahasa Indonesia"})
+    citation = fields.String(metadata={"description": "pasal yang menolak tindakan ini"})
+    citation_detail = fields.Dict()
+    errors = fields.Dict(metadata={"description": "kesalahan per kolom"})
+    warnings = fields.List(fields.String())

@@ -1,0 +1,117 @@
+"""Reports contributed by enabled plugins: request a run (a job), then read its result."""
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields
+from sqlalchemy import select
+
+from core import audit
+from core.api.common import current_tenant, current_user, kernel, paginate, require, session, tenant_blueprint
+from core.errors import InvalidInput, NotFound
+from core.jobs import JobContext, enqueue
+from core.reports import ReportContext, ReportRun
+from core.db import utcnow
+from core.tenancy.services import tenant_profile
+
+blp = tenant_blueprint("reports", __name__, "reports", "Laporan")
+BLUEPRINTS = [blp]
+
+
+class ReportInfoSchema(Schema):
+    name = fields.String()
+    plugin = fields.String()
+    title = fields.String()
+    citation = fields.String(allow_none=True)
+
+
+class ReportRunSchema(Schema):
+    id = fields.UUID()
+    report = fields.String()
+    params = fields.Dict()
+    status = fields.String()
+    requested_at = fields.DateTime()
+    finished_at = fields.DateTime(allow_none=True)
+    result = fields.Dict(allow_none=True)
+    error = fields.String(allow_none=True)
+
+
+class ReportRequestSchema(Schema):
+    params = fields.Dict(load_default=dict)
+
+
+def _available() -> dict[str, Any]:
+    enabled = kernel().enabled_plugins(session(), current_tenant())
+    return {n: r for n, r in kernel().plugins.reports.items() if r.plugin in enabled}
+
+
+@blp.get("")
+@blp.response(200, ReportInfoSchema(many=True))
+@require("reports.read")
+def list_reports() -> Any:
+    return sorted(_available().values(), key=lambda r: r.name)
+
+
+@blp.post("/<name>/runs")
+@blp.arguments(ReportRequestSchema)
+@blp.response(202, ReportRunSchema)
+@require("reports.run")
+def request_run(body: dict[str, Any], name: str) -> Any:
+    """Minta laporan dibuat di latar belakang; pantau hasilnya lewat GET runs/<id>."""
+    report = _available().get(name)
+    if report is None:
+        raise NotFound("laporan_tidak_ditemukan", f"Laporan '{name}' tidak tersedia.")
+    params = body["params"]
+    if report.params_schema is not None:
+        try:
+            params = report.params_schema().dump(report.params_schema().load(params))
+        except ValidationError as exc:
+            raise InvalidInput({"params": exc.messages}) from exc
+    s = session()
+    run = ReportRun(report=name, params=params, requested_by=current_user().id)
+    s.add(run)
+    s.flush()
+    audit.record(s, "report.request", "report_run", run.id, {"report": name})
+    enqueue(s, build_report, str(run.id), tenant_id=current_tenant().id, actor_id=current_user().id)
+    return run
+
+
+@blp.get("/runs")
+@blp.response(200, ReportRunSchema(many=True))
+@blp.paginate()
+@require("reports.read")
+def list_runs(pagination_parameters: Any) -> Any:
+    return paginate(select(ReportRun).order_by(ReportRun.requested_at.desc()), pagination_parameters)
+
+
+@blp.get("/runs/<uuid:run_id>")
+@blp.response(200, ReportRunSchema)
+@require("reports.read")
+def show_run(run_id: uuid.UUID) -> Any:
+    run = session().get(ReportRun, run_id)
+    if run is None:
+        raise NotFound()
+    return run
+
+
+def build_report(ctx: JobContext, run_id: str) -> None:
+    """The job: build one report run in its tenant's transaction."""
+    run = ctx.session.get(ReportRun, uuid.UUID(run_id))
+    if run is None or run.status != "queued":
+        return  # already built (a retried job must not build twice)
+    report = ctx.kernel.plugins.reports.get(run.report)
+    if report is None or report.plugin not in ctx.kernel.enabled_plugins(ctx.session, ctx.tenant):
+        run.status, run.error, run.finished_at = "failed", "Plugin laporan tidak aktif.", utcnow()
+        return
+    profile = tenant_profile(ctx.session, ctx.kernel, ctx.tenant, report.plugin) if report.plugin in ctx.kernel.profiles.sources else None
+    try:
+        with ctx.session.begin_nested():
+            result = report.build(ReportContext(ctx.session, ctx.tenant, profile, run.params))
+    except Exception as exc:  # noqa: BLE001 — a failed report is recorded, not lost
+        run.status, run.error, run.finished_at = "failed", str(exc)[:2000], utcnow()
+        return
+    run.status, run.result, run.finished_at = "done", result, utcnow()
+    ctx.kernel.hooks(ctx.session, ctx.tenant).kesos_report_generated(
+        session=ctx.session, tenant=ctx.tenant, report=run.report, result=result
+    )

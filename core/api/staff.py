@@ -1,0 +1,76 @@
+"""Staff of a tenant: accounts, roles, credentials (tenant_admin)."""
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import func, select
+
+from core.api.common import current_tenant, require, session, tenant_blueprint
+from core.staff.models import Membership
+from core.staff.schemas import StaffCreateSchema, StaffSchema, StaffUpdateSchema
+from core.staff.services import create_user, get_staff_member, save_credential, set_roles, staff_query
+
+blp = tenant_blueprint("staff", __name__, "staff", "Petugas: akun, peran, sertifikat dan izin praktik")
+BLUEPRINTS = [blp]
+
+
+def _out(rows: list[tuple[Any, Any]]) -> list[dict[str, Any]]:
+    """Staff with roles and credential; roles of the whole page in one query."""
+    ids = [u.id for u, _ in rows]
+    roles: dict[uuid.UUID, list[str]] = {i: [] for i in ids}
+    if ids:
+        for m in session().scalars(
+            select(Membership).where(Membership.tenant_id == current_tenant().id, Membership.user_id.in_(ids))
+        ):
+            roles[m.user_id].append(m.role)
+    return [
+        {"id": u.id, "username": u.username, "nama": u.nama, "aktif": u.aktif, "roles": sorted(roles[u.id]), "credential": c}
+        for u, c in rows
+    ]
+
+
+@blp.get("")
+@blp.response(200, StaffSchema(many=True))
+@blp.paginate()
+@require("staff.read")
+def list_staff(pagination_parameters: Any) -> Any:
+    stmt = staff_query(current_tenant().id)
+    s = session()
+    pagination_parameters.item_count = s.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    rows = s.execute(stmt.limit(pagination_parameters.page_size).offset(pagination_parameters.first_item)).all()
+    return _out([(r[0], r[1]) for r in rows])
+
+
+@blp.post("")
+@blp.arguments(StaffCreateSchema)
+@blp.response(201, StaffSchema)
+@require("staff.manage")
+def add_staff(body: dict[str, Any]) -> Any:
+    """Buat akun petugas di kabupaten/kota ini dengan perannya dan kredensialnya."""
+    s = session()
+    user = create_user(s, username=body["username"], nama=body["nama"], password=body["password"])
+    set_roles(s, current_tenant(), user, body["roles"])
+    cred = save_credential(s, user, body["credential"]) if body.get("credential") else None
+    return _out([(user, cred)])[0]
+
+
+@blp.get("/<uuid:user_id>")
+@blp.response(200, StaffSchema)
+@require("staff.read")
+def show_staff(user_id: uuid.UUID) -> Any:
+    return _out([get_staff_member(session(), current_tenant(), user_id)])[0]
+
+
+@blp.patch("/<uuid:user_id>")
+@blp.arguments(StaffUpdateSchema)
+@blp.response(200, StaffSchema)
+@require("staff.manage")
+def patch_staff(body: dict[str, Any], user_id: uuid.UUID) -> Any:
+    s = session()
+    user, cred = get_staff_member(s, current_tenant(), user_id)
+    if "roles" in body:
+        set_roles(s, current_tenant(), user, body["roles"])
+    if "credential" in body:
+        cred = save_credential(s, user, body["credential"])
+    return _out([(user, cred)])[0]

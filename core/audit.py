@@ -1,0 +1,77 @@
+"""The append-only audit log: every mutation, who made it, in which tenant, on what.
+
+On PostgreSQL the app role may only INSERT and SELECT these tables (see the core migration),
+so not even a bug in the app can rewrite history.
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Uuid
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from core.auth_context import current_actor_id
+from core.db import Base, TenantEntity, current_tenant_id, new_id, utcnow
+
+
+class AuditEntry(TenantEntity, Base):
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_tenant_id_at", "tenant_id", "at"),)
+
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(80))
+    target_type: Mapped[str] = mapped_column(String(63))
+    target_id: Mapped[str | None] = mapped_column(String(100))
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class PlatformAuditEntry(Base):
+    """Audit of platform-level mutations that belong to no tenant (e.g. creating a user)."""
+
+    __tablename__ = "platform_audit_log"
+    __table_args__ = (Index("ix_platform_audit_log_at", "at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(80))
+    target_type: Mapped[str] = mapped_column(String(63))
+    target_id: Mapped[str | None] = mapped_column(String(100))
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+def record(
+    session: Session,
+    action: str,
+    target_type: str,
+    target_id: object | None,
+    summary: dict[str, Any] | None = None,
+    *,
+    actor_id: uuid.UUID | None = None,
+) -> None:
+    """Write an audit entry in the caller's transaction: it commits or rolls back with the
+    change it describes. With a current tenant it goes to that tenant's log."""
+    values = dict(
+        actor_id=actor_id or current_actor_id(),
+        action=action,
+        target_type=target_type,
+        target_id=None if target_id is None else str(target_id),
+        summary=_jsonable(summary or {}),
+    )
+    if current_tenant_id() is not None:
+        session.add(AuditEntry(**values))
+    else:
+        session.add(PlatformAuditEntry(**values))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)

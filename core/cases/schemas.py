@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from core.cases.models import SUBJECT_TYPES
+
+
+class AssignmentSchema(Schema):
+    user_id = fields.UUID(required=True)
+    peran = fields.String(load_default="petugas", validate=validate.Length(min=2, max=30))
+
+
+class CaseCreateSchema(Schema):
+    case_type = fields.String(required=True, validate=validate.Length(min=1, max=63))
+    subject_type = fields.String(required=True, validate=validate.OneOf(SUBJECT_TYPES))
+    person_id = fields.UUID(load_default=None)
+    household_id = fields.UUID(load_default=None)
+    organization_id = fields.UUID(load_default=None)
+    community_name = fields.String(load_default=None, validate=validate.Length(min=2, max=300))
+    assigned = fields.List(fields.Nested(AssignmentSchema), load_default=list, validate=validate.Length(max=20))
+    data = fields.Dict(load_default=dict, metadata={"description": "data khusus jenis kasus, divalidasi oleh plugin"})
+
+
+class CaseAdvanceSchema(Schema):
+    to_stage = fields.String(required=True, validate=validate.Length(min=1, max=63))
+    data = fields.Dict(load_default=dict)
+
+
+class CaseSchema(Schema):
+    id = fields.UUID()
+    case_type = fields.String()
+    plugin = fields.String()
+    subject_type = fields.String()
+    person_id = fields.UUID(allow_none=True)
+    household_id = fields.UUID(allow_none=True)
+    organization_id = fields.UUID(allow_none=True)
+    community_name = fields.String(allow_none=True)
+    stage = fields.String()
+    status = fields.String()
+    opened_at = fields.DateTime()
+    closed_at = fields.DateTime(allow_none=True)
+    profile_id = fields.String()
+    profile_version = fields.Integer()
+    version = fields.Integer()
+    data = fields.Dict()
+    assigned = fields.List(fields.Nested(AssignmentSchema))
+    summary = fields.String()
+
+
+class CaseQuerySchema(Schema):
+    case_type = fields.String(validate=validate.Length(max=63))
+    plugin = fields.String(validate=validate.Length(max=63))
+    stage = fields.String(validate=validate.Length(max=63))
+    status = fields.String(validate=validate.OneOf(["open", "closed"]))
+    assigned_to = fields.String(metadata={"description": "id petugas, atau 'me'"})
+    person_id = fields.UUID()
+
+
+class CaseEventSchema(Schema):
+    id = fields.UUID()
+    at = fields.DateTime()
+    actor_id = fields.UUID(allow_none=True)
+    kind = fields.String()
+    from_stage = fields.String(allow_none=True)
+    to_stage = fields.String(allow_none=True)
+    data = fields.Dict()

@@ -1,0 +1,221 @@
+"""Opening cases and moving them through their workflow."""
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from marshmallow import ValidationError
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from core import audit
+from core.cases.models import Case, CaseAssignment, CaseEvent
+from core.cases.workflow import CaseContext, CaseType
+from core.db import utcnow
+from core.errors import InvalidInput, NotFound, PreconditionFailed
+from core.kernel import Kernel
+from core.regulations.profiles import RegulationProfile
+from core.regulations.services import pin, profile_for
+from core.registry.services import get_household, get_organization, get_person
+from core.rules import RuleViolation
+from core.staff.models import Membership
+from core.tenancy.models import Tenant
+from core.tenancy.services import tenant_profile
+
+
+def _case_type(session: Session, kernel: Kernel, tenant: Tenant, name: str) -> CaseType:
+    case_type = kernel.plugins.case_type(name)
+    if case_type is None or case_type.plugin not in kernel.enabled_plugins(session, tenant):
+        raise InvalidInput({"case_type": [f"Jenis kasus '{name}' tidak tersedia di kabupaten/kota ini."]})
+    return case_type
+
+
+def _load(schema_cls: Any, data: dict[str, Any], field: str) -> dict[str, Any]:
+    if schema_cls is None:
+        if data:
+            raise InvalidInput({field: ["Jenis kasus ini tidak menerima data tambahan."]})
+        return {}
+    schema = schema_cls()
+    try:
+        loaded = schema.load(data)
+    except ValidationError as exc:
+        raise InvalidInput({field: exc.messages}) from exc
+    return loaded  # type: ignore[no-any-return]
+
+
+def _check_subject(session: Session, case_type: CaseType, values: dict[str, Any]) -> None:
+    subject_type = values["subject_type"]
+    if subject_type not in case_type.subject_types:
+        allowed = ", ".join(case_type.subject_types)
+        raise InvalidInput({"subject_type": [f"Jenis kasus ini hanya untuk subjek: {allowed}."]})
+    lookups = {"person": ("person_id", get_person), "household": ("household_id", get_household), "organization": ("organization_id", get_organization)}
+    if subject_type == "community":
+        if not values.get("community_name"):
+            raise InvalidInput({"community_name": ["Nama komunitas wajib diisi."]})
+        return
+    field, getter = lookups[subject_type]
+    if not values.get(field):
+        raise InvalidInput({field: ["Wajib diisi untuk subjek ini."]})
+    try:
+        getter(session, values[field])
+    except Exception as exc:  # NotFound of any kind → a field error, not a 404 of the endpoint
+        raise InvalidInput({field: ["Tidak ditemukan di kabupaten/kota ini."]}) from exc
+
+
+def _check_assignees(session: Session, tenant: Tenant, user_ids: list[uuid.UUID]) -> None:
+    if not user_ids:
+        return
+    found = set(
+        session.scalars(
+            select(Membership.user_id).where(Membership.tenant_id == tenant.id, Membership.user_id.in_(user_ids))
+        )
+    )
+    missing = [str(u) for u in user_ids if u not in found]
+    if missing:
+        raise InvalidInput({"assigned": [f"Petugas tidak terdaftar di kabupaten/kota ini: {', '.join(missing)}."]})
+
+
+def open_case(
+    session: Session, kernel: Kernel, tenant: Tenant, values: dict[str, Any], actor_id: uuid.UUID | None
+) -> Case:
+    case_type = _case_type(session, kernel, tenant, values["case_type"])
+    _check_subject(session, case_type, values)
+    assigned = values.get("assigned", [])
+    _check_assignees(session, tenant, [a["user_id"] for a in assigned])
+    data = _load(case_type.data_schema, values.get("data", {}), "data")
+    profile = tenant_profile(session, kernel, tenant, case_type.plugin)
+    case = Case(
+        case_type=case_type.name,
+        plugin=case_type.plugin,
+        subject_type=values["subject_type"],
+        person_id=values.get("person_id"),
+        household_id=values.get("household_id"),
+        organization_id=values.get("organization_id"),
+        community_name=values.get("community_name"),
+        stage=case_type.stages[0].code,
+        status="open",
+        opened_by=actor_id,
+        profile_id=profile.id,
+        profile_version=profile.version,
+        data=_jsonable(case_type.data_schema, data),
+    )
+    ctx = CaseContext(session, tenant, case, profile, actor_id, data, None, case.stage)
+    for guard in case_type.on_open:
+        guard(ctx)
+    pin(session, profile)
+    session.add(case)
+    session.flush()
+    for a in assigned:
+        session.add(CaseAssignment(case_id=case.id, user_id=a["user_id"], peran=a.get("peran", "petugas")))
+    event = CaseEvent(case_id=case.id, actor_id=actor_id, kind="opened", to_stage=case.stage, data={"profile": f"{profile.id} v{profile.version}"})
+    session.add(event)
+    session.flush()
+    kernel.hooks(session, tenant).kesos_case_opened(session=session, case=case, profile=profile)
+    audit.record(session, "case.open", "case", case.id, {"case_type": case.case_type, "profile": profile.id})
+    return case
+
+
+def _jsonable(schema_cls: Any, data: dict[str, Any]) -> dict[str, Any]:
+    return schema_cls().dump(data) if schema_cls is not None else {}
+
+
+def visible_case_types(session: Session, kernel: Kernel, tenant: Tenant) -> list[str]:
+    enabled = kernel.enabled_plugins(session, tenant)
+    return [name for name, ct in kernel.plugins.case_types.items() if ct.plugin in enabled]
+
+
+def get_case(session: Session, kernel: Kernel, tenant: Tenant, case_id: uuid.UUID) -> Case:
+    """A case of this tenant whose plugin is enabled; otherwise 404 (a disabled plugin's cases
+    are kept, not shown)."""
+    case = session.get(Case, case_id)
+    if case is None or case.plugin not in kernel.enabled_plugins(session, tenant):
+        raise NotFound("kasus_tidak_ditemukan", "Kasus tidak ditemukan.")
+    return case
+
+
+def case_profile(session: Session, kernel: Kernel, tenant: Tenant, case: Case) -> RegulationProfile:
+    return profile_for(session, kernel, case.profile_id, case.profile_version, tenant.slug)
+
+
+def advance_case(
+    session: Session,
+    kernel: Kernel,
+    tenant: Tenant,
+    case: Case,
+    *,
+    to_stage: str,
+    data: dict[str, Any],
+    expected_version: int,
+    actor_id: uuid.UUID | None,
+) -> CaseEvent:
+    """Move a case to its next stage: check the order and the guards (citing their articles),
+    record the event, bump the version. A stale `expected_version` is refused (412)."""
+    if case.version != expected_version:
+        raise PreconditionFailed()
+    case_type = kernel.plugins.case_type(case.case_type)
+    assert case_type is not None
+    profile = case_profile(session, kernel, tenant, case)
+    if case.status != "open":
+        raise RuleViolation(
+            "kasus_sudah_ditutup", "Kasus sudah ditutup; tahapnya tidak dapat diubah.", profile.citation(case_type.order_parameter)
+        )
+    case_type.check_move(profile, case.stage, to_stage)
+    schema = case_type.advance_schemas.get(to_stage) or case_type.advance_schemas.get("*")
+    loaded = _load(schema, data, "data")
+    ctx = CaseContext(session, tenant, case, profile, actor_id, loaded, case.stage, to_stage)
+    for guard in case_type.guards.get(to_stage, ()):
+        guard(ctx)
+    from_stage = case.stage
+    event = CaseEvent(
+        case_id=case.id, actor_id=actor_id, kind="advanced", from_stage=from_stage, to_stage=to_stage,
+        data=_jsonable(schema, loaded),
+    )
+    session.add(event)
+    case.stage = to_stage
+    if to_stage in case_type.final_stages:
+        case.status = "closed"
+        case.closed_at = utcnow()
+    try:
+        session.flush()
+    except StaleDataError as exc:  # another request advanced it between our read and write
+        raise PreconditionFailed() from exc
+    kernel.hooks(session, tenant).kesos_case_advanced(session=session, case=case, event=event, profile=profile)
+    audit.record(session, "case.advance", "case", case.id, {"from": from_stage, "to": to_stage})
+    return event
+
+
+def cases_query(
+    session: Session,
+    kernel: Kernel,
+    tenant: Tenant,
+    *,
+    case_type: str | None = None,
+    plugin: str | None = None,
+    stage: str | None = None,
+    status: str | None = None,
+    assigned_to: uuid.UUID | None = None,
+    person_id: uuid.UUID | None = None,
+) -> Select[tuple[Case]]:
+    stmt = select(Case).where(Case.plugin.in_(sorted(kernel.enabled_plugins(session, tenant)))).order_by(Case.opened_at.desc(), Case.id)
+    for column, value in ((Case.case_type, case_type), (Case.plugin, plugin), (Case.stage, stage), (Case.status, status), (Case.person_id, person_id)):
+        if value is not None:
+            stmt = stmt.where(column == value)
+    if assigned_to is not None:
+        stmt = stmt.where(
+            Case.id.in_(select(CaseAssignment.case_id).where(CaseAssignment.user_id == assigned_to))
+        )
+    return stmt
+
+
+def assignments_for(session: Session, case_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[CaseAssignment]]:
+    """All assignments of a page of cases in one query (no N+1 on lists)."""
+    out: dict[uuid.UUID, list[CaseAssignment]] = {cid: [] for cid in case_ids}
+    if case_ids:
+        for a in session.scalars(select(CaseAssignment).where(CaseAssignment.case_id.in_(case_ids))):
+            out[a.case_id].append(a)
+    return out
+
+
+def case_events(session: Session, case: Case) -> list[CaseEvent]:
+    return list(session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.at, CaseEvent.id)))

@@ -1,0 +1,288 @@
+"""Engine, session, declarative Base and the tenant scoping that fails closed.
+
+Three layers keep one kabupaten's data away from another's (DESIGN.md, principle 4):
+1. every tenant-owned table leads its primary key, unique constraints and foreign keys with
+   `tenant_id` (`TenantScoped`, `tenant_fk`), so a row cannot reference another tenant's row;
+2. every ORM query of a tenant-owned model is filtered to the current tenant and every insert is
+   stamped with it; with no current tenant such a query raises `TenantNotSet`
+   (platform-wide code opts out with `all_tenants()`, visibly);
+3. on PostgreSQL the tenant is also set per transaction with `set_config(..., true)` for the
+   row-level security policies created by the migrations (see `rls_statements`).
+"""
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import os
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    DateTime,
+    ForeignKey,
+    ForeignKeyConstraint,
+    MetaData,
+    Uuid,
+    create_engine,
+    event,
+    text,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    ORMExecuteState,
+    Session,
+    declared_attr,
+    mapped_column,
+    scoped_session,
+    sessionmaker,
+    with_loader_criteria,
+)
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def new_id() -> uuid.UUID:
+    """A time-ordered UUID (version 7 layout): ids that cannot be guessed or enumerated, yet
+    insert in index order."""
+    ms = time.time_ns() // 1_000_000
+    rand = int.from_bytes(os.urandom(10), "big")
+    rand_a = (rand >> 62) & 0xFFF
+    rand_b = rand & ((1 << 62) - 1)
+    value = (ms & ((1 << 48) - 1)) << 80 | 0x7 << 76 | rand_a << 64 | 0b10 << 62 | rand_b
+    return uuid.UUID(int=value)
+
+
+
+class Timestamped:
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, sort_order=90
+    )
+
+
+class TenantScoped:
+    """Mixin for every tenant-owned table: `tenant_id` leads the primary key.
+
+    Queries of these models are filtered to the current tenant; inserts are stamped with it.
+    """
+
+    @declared_attr
+    def tenant_id(cls) -> Mapped[uuid.UUID]:
+        # RESTRICT: a tenant is deactivated, never deleted, while it has data (nothing is lost).
+        return mapped_column(
+            Uuid, ForeignKey("tenants.id", ondelete="RESTRICT"), primary_key=True, sort_order=-10
+        )
+
+
+class TenantEntity(TenantScoped):
+    """A tenant-owned row with its own id: primary key `(tenant_id, id)` (as Citus recommends)."""
+
+    @declared_attr
+    def id(cls) -> Mapped[uuid.UUID]:
+        return mapped_column(Uuid, primary_key=True, default=new_id, sort_order=-9)
+
+
+def tenant_fk(columns: list[str], target: str, *, ondelete: str = "RESTRICT") -> ForeignKeyConstraint:
+    """A composite foreign key `(tenant_id, <columns>) → <target>(tenant_id, id)`: a row can
+    only ever point at a row of its own tenant."""
+    return ForeignKeyConstraint(
+        ["tenant_id", *columns],
+        [f"{target}.tenant_id", f"{target}.id"],
+        ondelete=ondelete,
+    )
+
+
+def tenant_owned_tables() -> list[str]:
+    """Names of every tenant-owned table in the metadata (used for RLS and its tests)."""
+    names = []
+    for mapper in Base.registry.mappers:
+        if issubclass(mapper.class_, TenantScoped) and mapper.local_table is not None:
+            names.append(mapper.local_table.name)
+    return sorted(set(names))
+
+
+# --------------------------------------------------------------------------------------------
+# The current tenant
+# --------------------------------------------------------------------------------------------
+
+_current_tenant: contextvars.ContextVar[uuid.UUID | None] = contextvars.ContextVar(
+    "kesos_current_tenant", default=None
+)
+_all_tenants: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "kesos_all_tenants", default=False
+)
+
+
+class TenantNotSet(RuntimeError):
+    """A tenant-owned model was touched with no current tenant: a bug, never a user error."""
+
+
+class CrossTenantWrite(RuntimeError):
+    """An attempt to write a row for a tenant other than the current one."""
+
+
+def current_tenant_id() -> uuid.UUID | None:
+    return _current_tenant.get()
+
+
+@contextlib.contextmanager
+def tenant_context(tenant_id: uuid.UUID | None, session: Session | None = None) -> Iterator[None]:
+    """Run a block as `tenant_id`; with `session`, also set it on the open PostgreSQL
+    transaction (RLS), since `after_begin` has already run for it."""
+    token = _current_tenant.set(tenant_id)
+    try:
+        if session is not None:
+            apply_tenant_to_transaction(session)
+        yield
+    finally:
+        _current_tenant.reset(token)
+        if session is not None and session.in_transaction():
+            apply_tenant_to_transaction(session)
+
+
+def set_tenant(tenant_id: uuid.UUID | None, session: Session | None = None) -> None:
+    """Set the current tenant for the rest of this context (a request or a job)."""
+    _current_tenant.set(tenant_id)
+    if session is not None:
+        apply_tenant_to_transaction(session)
+
+
+@contextlib.contextmanager
+def all_tenants() -> Iterator[None]:
+    """Explicit, visible opt-out of tenant scoping for platform-wide code (e.g. the daily tick
+    enumerating tenants). Never use it in request handling of tenant resources."""
+    token = _all_tenants.set(True)
+    try:
+        yield
+    finally:
+        _all_tenants.reset(token)
+
+
+def apply_tenant_to_transaction(session: Session) -> None:
+    if not session.in_transaction():
+        return
+    conn = session.connection()
+    _set_config(conn)
+
+
+def _set_config(conn: Any) -> None:
+    if conn.dialect.name != "postgresql":
+        return
+    tid = _current_tenant.get()
+    # set_config(..., true) is transaction-local: a pooled connection never carries a tenant
+    # into the next transaction (plain SET would).
+    conn.execute(
+        text("SELECT set_config('kesos.tenant_id', :tid, true)"),
+        {"tid": str(tid) if tid else ""},
+    )
+
+
+@event.listens_for(Session, "after_begin")
+def _tenant_on_begin(session: Session, transaction: Any, connection: Any) -> None:
+    _set_config(connection)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _scope_to_tenant(state: ORMExecuteState) -> None:
+    if state.is_column_load or not (state.is_select or state.is_update or state.is_delete):
+        return
+    if _all_tenants.get() or state.execution_options.get("kesos_all_tenants"):
+        return
+    if not any(issubclass(m.class_, TenantScoped) for m in state.all_mappers):
+        return
+    tid = _current_tenant.get()
+    if tid is None:
+        raise TenantNotSet(
+            "query of a tenant-owned model with no current tenant; set one with "
+            "tenant_context() or opt out explicitly with all_tenants()"
+        )
+    state.statement = state.statement.options(
+        with_loader_criteria(TenantScoped, lambda cls: cls.tenant_id == tid, include_aliases=True)
+    )
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp_tenant(session: Session, flush_context: Any, instances: Any) -> None:
+    tid = _current_tenant.get()
+    for obj in session.new:
+        if not isinstance(obj, TenantScoped):
+            continue
+        if obj.tenant_id is None:
+            if tid is None:
+                raise TenantNotSet(f"insert of {type(obj).__name__} with no current tenant")
+            obj.tenant_id = tid
+        elif tid is not None and obj.tenant_id != tid:
+            raise CrossTenantWrite(f"{type(obj).__name__} stamped for another tenant")
+        elif tid is None and not _all_tenants.get():
+            raise TenantNotSet(f"insert of {type(obj).__name__} with no current tenant")
+    for obj in session.dirty:
+        if isinstance(obj, TenantScoped) and tid is not None and obj.tenant_id != tid:
+            raise CrossTenantWrite(f"{type(obj).__name__} belongs to another tenant")
+
+
+# --------------------------------------------------------------------------------------------
+# Engine and session
+# --------------------------------------------------------------------------------------------
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        engine = create_engine(url, **kwargs)
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA busy_timeout=5000")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+class Database:
+    """One engine and a scoped session per thread (a request or a job is one unit of work)."""
+
+    def __init__(self, url: str, **engine_kwargs: Any) -> None:
+        self.url = url
+        self.engine = make_engine(url, **engine_kwargs)
+        self.session_factory = sessionmaker(bind=self.engine, expire_on_commit=False)
+        self.session = scoped_session(self.session_factory)
+
+    @contextlib.contextmanager
+    def unit_of_work(self, tenant_id: uuid.UUID | None = None) -> Iterator[Session]:
+        """A fresh session as one transaction: committed on success, rolled back on error."""
+        session = self.session_factory()
+        token = _current_tenant.set(tenant_id)
+        try:
+            with session.begin():
+                yield session
+        finally:
+            _current_tenant.reset(token)
+            session.close()
+
+    def dispose(self) -> None:
+        self.session.remove()
+        self.engine.dispose()

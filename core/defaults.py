@@ -1,0 +1,20 @@
+"""The kernel's internal plugin: default implementations, run last (`trylast=True`)."""
+from __future__ import annotations
+
+from core.permissions import KERNEL_PERMISSIONS
+from core.sdk import hookimpl
+
+
+@hookimpl(trylast=True)
+def kesos_register_permissions() -> dict[str, list[str]]:
+    return KERNEL_PERMISSIONS
+
+
+@hookimpl(trylast=True)
+def kesos_case_summary(case):  # type: ignore[no-untyped-def]
+    from flask import current_app
+
+    case_type = current_app.extensions["kesos"].plugins.case_type(case.case_type) if current_app else None
+    label = case_type.label if case_type else case.case_type
+    stage = next((s.label for s in case_type.stages if s.code == case.stage), case.stage) if case_type else case.stage
+    return f"{label} — tahap {stage}"

@@ -1,0 +1,193 @@
+"""THE plugin contract of Kesos: every hook a plugin may implement.
+
+Every hook is named `kesos_*`. Implement them in your plugin's `__init__.py` with
+`@hookimpl` from `core.sdk`. Hooks are grouped by life-cycle:
+
+- start-up registration — called once per process on every installed plugin;
+- per-tenant configuration — called when a tenant changes a plugin's state;
+- case life-cycle — called through the tenant's hook caller, i.e. only on plugins the tenant
+  has enabled;
+- scheduled work — the daily tick, per tenant, only on enabled plugins;
+- reporting.
+
+Each hook is documented with its exact signature in docs/plugins.md; tests/core/test_hooks_meta.py
+fails when a hook here is undocumented there or has no `test_hook_<name>` test.
+"""
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    from flask import Flask
+    from flask_smorest import Blueprint
+    from sqlalchemy.orm import Session
+
+    from core.cases.models import Case, CaseEvent
+    from core.cases.workflow import CaseType
+    from core.regulations.profiles import ProfileSource, RegulationProfile
+    from core.reports import Report
+    from core.tenancy.models import Tenant
+
+hookspec = pluggy.HookspecMarker("kesos")
+
+
+# ============================================================================================
+# Start-up registration: called once per process, on every installed (not blocked) plugin.
+# ============================================================================================
+
+
+@hookspec
+def kesos_register_case_types() -> list[CaseType]:
+    """Called once at start-up to collect the case types the plugin handles.
+
+    Returns a list of `CaseType` (name, stages in order, the profile parameter citing the
+    order, guards per stage, data schemas). Case type names are unique across plugins;
+    start-up refuses a duplicate.
+    """
+
+
+@hookspec
+def kesos_register_blueprints() -> list[Blueprint]:
+    """Called once at start-up to collect the plugin's flask-smorest blueprints.
+
+    Each blueprint is mounted under `/api/v1/tenants/<tenant>/<plugin>/`; for a tenant that has
+    the plugin disabled every route of it answers 404. Returns a list of `Blueprint`.
+    """
+
+
+@hookspec
+def kesos_register_profiles() -> ProfileSource | None:
+    """Called once at start-up to collect the plugin's regulation profiles.
+
+    Returns a `ProfileSource`: the marshmallow schema of the profile parameters, the
+    directories holding the plugin's profile YAML files, and the default profile id. Every file
+    is validated when loaded; a bad file stops start-up naming the file and the field.
+    """
+
+
+@hookspec
+def kesos_register_migrations() -> Path | None:
+    """Called at start-up and by `kesos db` to find the plugin's Alembic branch.
+
+    Returns the directory holding the plugin's revision files (branch label = plugin name,
+    `depends_on` the core revision it needs), or None for a plugin without tables.
+    """
+
+
+@hookspec
+def kesos_register_models() -> list[type]:
+    """Called once at start-up to collect the plugin's SQLAlchemy models.
+
+    Returns the model classes whose tables the plugin owns. Table names must start with
+    `<plugin>_`; start-up refuses two plugins claiming the same table.
+    """
+
+
+@hookspec
+def kesos_register_permissions() -> dict[str, list[str]]:
+    """Called once at start-up to collect permissions and the tenant roles granted each.
+
+    Returns a mapping `permission → [role, ...]`, e.g.
+    `{"rehabilitasi.kasus.buat": ["peksos", "officer"]}`. Roles are the kernel's tenant roles.
+    The kernel's own permissions come through this hook too (internal plugin).
+    """
+
+
+@hookspec
+def kesos_register_reports() -> list[Report]:
+    """Called once at start-up to collect the reports the plugin offers.
+
+    Returns a list of `Report` (unique name, title, a build function run as a job with a
+    `ReportContext`, an optional parameter schema and citation).
+    """
+
+
+@hookspec
+def kesos_startup(app: Flask) -> None:
+    """Called once, at the end of `create_app()`, after every blueprint is registered.
+
+    `app` is the Flask application. Returns nothing. Use it for one-off set-up; never for
+    per-request work.
+    """
+
+
+# ============================================================================================
+# Per-tenant configuration
+# ============================================================================================
+
+
+@hookspec
+def kesos_plugin_toggled(session: Session, tenant: Tenant, plugin: str, enabled: bool) -> None:
+    """Called in the toggle's transaction after a tenant enables or disables a plugin, on that
+    plugin only (even when it is being disabled).
+
+    `session` is the request's session (do not commit), `tenant` the tenant, `plugin` the
+    plugin's name, `enabled` the new state. Returns nothing. Never delete data here: disabling
+    keeps everything so that re-enabling brings it back unchanged.
+    """
+
+
+# ============================================================================================
+# Case life-cycle: through the tenant's hook caller (enabled plugins only).
+# ============================================================================================
+
+
+@hookspec
+def kesos_case_opened(session: Session, case: Case, profile: RegulationProfile) -> None:
+    """Called in the same transaction right after a case is opened and its `opened` event
+    recorded.
+
+    `case` is the new case (flushed, with its id), `profile` the regulation profile it is
+    pinned to. Returns nothing; raise `RuleViolation` to refuse the opening (nothing is kept).
+    """
+
+
+@hookspec
+def kesos_case_advanced(session: Session, case: Case, event: CaseEvent, profile: RegulationProfile) -> None:
+    """Called in the same transaction right after a case moved to another stage.
+
+    `event` is the recorded `advanced` event (from_stage, to_stage, data); `profile` the
+    case's pinned profile. Returns nothing; raise `RuleViolation` to refuse the move.
+    """
+
+
+@hookspec(firstresult=True)
+def kesos_case_summary(case: Case) -> str | None:
+    """Called to give a one-line human summary of a case (lists, audit, notifications).
+
+    Stops at the first non-None result. The kernel's default (trylast) returns the case type's
+    label and stage.
+    """
+
+
+# ============================================================================================
+# Scheduled work
+# ============================================================================================
+
+
+@hookspec
+def kesos_daily(session: Session, tenant: Tenant, day: datetime.date) -> None:
+    """Called by the daily tick once per tenant, per enabled plugin, per calendar day.
+
+    `day` is the day being processed: a tick that missed days calls the hook for each missed
+    day in order, and never twice for the same (tenant, plugin, day). `session` is the tick's
+    transaction for that tenant and day. Returns nothing. Work must be idempotent.
+    """
+
+
+# ============================================================================================
+# Reporting
+# ============================================================================================
+
+
+@hookspec
+def kesos_report_generated(session: Session, tenant: Tenant, report: str, result: dict[str, Any]) -> None:
+    """Called after a report run finished successfully, in the job's transaction.
+
+    `report` is the report's name and `result` its data. Returns nothing (e.g. notify the
+    Dinas Sosial, archive the yearly report).
+    """

@@ -1,0 +1,121 @@
+"""One small API to run work in the background: RQ on Redis when REDIS_URL is set, inline
+otherwise.
+
+Work enqueued during a transaction is dispatched only after that transaction commits (a worker
+must see the rows the request wrote, and a rolled-back request must enqueue nothing). Every job
+carries its tenant and runs as one unit of work with that tenant set.
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from core.auth_context import acting_as
+from core.kernel import Kernel, get_kernel
+
+log = logging.getLogger(__name__)
+PENDING_KEY = "kesos_pending_jobs"
+
+
+@dataclass
+class JobContext:
+    """What a job function receives first: its session (one transaction), tenant and kernel."""
+
+    session: Session
+    tenant: Any
+    kernel: Kernel
+
+
+def _path(func: Callable[..., Any] | str) -> str:
+    if isinstance(func, str):
+        return func
+    return f"{func.__module__}:{func.__qualname__}"
+
+
+def _resolve(path: str) -> Callable[..., Any]:
+    module, _, attr = path.partition(":")
+    target: Any = importlib.import_module(module)
+    for part in attr.split("."):
+        target = getattr(target, part)
+    return target  # type: ignore[no-any-return]
+
+
+def enqueue(
+    session: Session,
+    func: Callable[..., Any] | str,
+    *args: Any,
+    tenant_id: uuid.UUID | None,
+    actor_id: uuid.UUID | None = None,
+    **kwargs: Any,
+) -> None:
+    """Run `func(ctx, *args, **kwargs)` after `session` commits, with `tenant_id` set.
+    Arguments must be JSON-like (they cross a process boundary through Redis)."""
+    spec = (_path(func), str(tenant_id) if tenant_id else None, str(actor_id) if actor_id else None, args, kwargs)
+    session.info.setdefault(PENDING_KEY, []).append(spec)
+
+
+@event.listens_for(Session, "after_commit")
+def _dispatch_after_commit(session: Session) -> None:
+    pending = session.info.pop(PENDING_KEY, [])
+    if not pending:
+        return
+    kernel = get_kernel()
+    for spec in pending:
+        if kernel.settings.jobs_inline:
+            _after_transaction(session, spec)
+        else:
+            _queue(kernel).enqueue(run_job, *spec, job_timeout=600)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_on_rollback(session: Session) -> None:
+    session.info.pop(PENDING_KEY, None)
+
+
+def _after_transaction(session: Session, spec: tuple[Any, ...]) -> None:
+    # Inline mode: the committing session may still hold its connection; run the job once the
+    # outer transaction is fully finished.
+    @event.listens_for(session, "after_transaction_end", once=True)
+    def _run(_session: Session, _transaction: Any) -> None:
+        try:
+            run_job(*spec)
+        except Exception:  # an inline job failing must not fail the request that queued it
+            log.exception("inline job %s failed", spec[0])
+
+
+_queues: dict[str, Any] = {}
+
+
+def _queue(kernel: Kernel) -> Any:
+    from redis import Redis
+    from rq import Queue
+
+    url = kernel.settings.redis_url
+    if url not in _queues:
+        _queues[url] = Queue(kernel.settings.queue_name, connection=Redis.from_url(url))
+    return _queues[url]
+
+
+def run_job(path: str, tenant_id: str | None, actor_id: str | None, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """Entry point of every job, in a worker or inline: one unit of work with its tenant set."""
+    from core.tenancy.models import Tenant
+
+    kernel = get_kernel()
+    func = _resolve(path)
+    tid = uuid.UUID(tenant_id) if tenant_id else None
+    with acting_as(uuid.UUID(actor_id) if actor_id else None), kernel.db.unit_of_work(tid) as session:
+        tenant = session.get(Tenant, tid) if tid else None
+        return func(JobContext(session, tenant, kernel), *args, **kwargs)
+
+
+def ping_redis(url: str) -> bool:
+    from redis import Redis
+
+    return bool(Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping())

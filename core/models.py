@@ -1,0 +1,15 @@
+"""Imports every kernel model so that `Base.metadata` is complete (Alembic, tests)."""
+from core.audit import AuditEntry, PlatformAuditEntry
+from core.cases.models import Case, CaseAssignment, CaseEvent
+from core.regulations.models import ProfileSnapshot
+from core.registry.models import Household, Organization, Person
+from core.reports import ReportRun
+from core.staff.models import ApiToken, Membership, StaffCredential, User
+from core.tenancy.models import DailyTickRun, Tenant, TenantDayOff, TenantPlugin
+
+__all__ = [
+    "ApiToken", "AuditEntry", "Case", "CaseAssignment", "CaseEvent", "DailyTickRun",
+    "Household", "Membership", "Organization", "Person", "PlatformAuditEntry",
+    "ProfileSnapshot", "ReportRun", "StaffCredential", "Tenant", "TenantDayOff",
+    "TenantPlugin", "User",
+]

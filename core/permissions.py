@@ -1,0 +1,24 @@
+"""The kernel's own permissions and the roles granted each (contributed through the
+`kesos_register_permissions` hook by the kernel's internal plugin, like any plugin's)."""
+from __future__ import annotations
+
+CASE_WORKERS = ["officer", "peksos", "tks"]
+
+KERNEL_PERMISSIONS: dict[str, list[str]] = {
+    "tenant.read": ["tenant_admin", "officer", "peksos", "tks", "lks_operator", "auditor"],
+    "plugins.read": ["tenant_admin", "officer", "peksos", "tks", "auditor"],
+    "plugins.manage": ["tenant_admin"],
+    "persons.read": ["tenant_admin", *CASE_WORKERS],
+    "persons.write": ["tenant_admin", *CASE_WORKERS],
+    "organizations.read": ["tenant_admin", *CASE_WORKERS, "lks_operator", "auditor"],
+    "organizations.write": ["tenant_admin", "officer"],
+    "cases.read": ["tenant_admin", *CASE_WORKERS, "auditor"],
+    "cases.write": ["tenant_admin", *CASE_WORKERS],
+    "staff.read": ["tenant_admin", "auditor"],
+    "staff.manage": ["tenant_admin"],
+    "audit.read": ["tenant_admin", "auditor"],
+    "calendar.read": ["tenant_admin", "officer", "peksos", "tks", "lks_operator", "auditor"],
+    "calendar.manage": ["tenant_admin"],
+    "reports.read": ["tenant_admin", "officer", "auditor"],
+    "reports.run": ["tenant_admin", "officer"],
+}

@@ -1,0 +1,120 @@
+"""People, households and organizations in a tenant's registry."""
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import Session
+
+from core import audit
+from core.errors import Conflict, InvalidInput, NotFound
+from core.registry.models import Household, Organization, Person
+from core.registry.nik import check_nik
+
+
+def _check_person(values: dict[str, Any]) -> list[str]:
+    """NIK structure and consistency with the stated birth date and sex (DESIGN.md, Data);
+    returns the warnings (an unknown region code is only a warning)."""
+    result = check_nik(
+        values["nik"],
+        birth_date=values.get("tanggal_lahir"),
+        sex=values.get("jenis_kelamin"),
+        region_code=values.get("kode_wilayah") or None,
+    )
+    if not result.ok:
+        raise InvalidInput({k: [v] for k, v in result.errors.items()}, "NIK tidak valid atau tidak sesuai dengan data diri.")
+    return list(result.warnings)
+
+
+def create_person(session: Session, values: dict[str, Any]) -> tuple[Person, list[str]]:
+    warnings = _check_person(values)
+    if session.scalar(select(Person.id).where(Person.nik == values["nik"])) is not None:
+        raise Conflict("nik_sudah_terdaftar", "NIK ini sudah terdaftar di kabupaten/kota ini.")
+    if values.get("household_id"):
+        get_household(session, values["household_id"])
+    person = Person(**values)
+    session.add(person)
+    session.flush()
+    audit.record(session, "person.create", "person", person.id, {"nama": person.nama})
+    return person, warnings
+
+
+def update_person(session: Session, person: Person, values: dict[str, Any]) -> tuple[Person, list[str]]:
+    merged = {
+        "nik": values.get("nik", person.nik),
+        "tanggal_lahir": values.get("tanggal_lahir", person.tanggal_lahir),
+        "jenis_kelamin": values.get("jenis_kelamin", person.jenis_kelamin),
+        "kode_wilayah": values.get("kode_wilayah", person.kode_wilayah),
+    }
+    warnings = _check_person(merged)
+    if "nik" in values and values["nik"] != person.nik:
+        if session.scalar(select(Person.id).where(Person.nik == values["nik"])) is not None:
+            raise Conflict("nik_sudah_terdaftar", "NIK ini sudah terdaftar di kabupaten/kota ini.")
+    if values.get("household_id"):
+        get_household(session, values["household_id"])
+    # The audit entry names the fields changed, never the NIK values themselves.
+    changed = sorted(k for k, v in values.items() if getattr(person, k) != v)
+    for key, value in values.items():
+        setattr(person, key, value)
+    session.flush()
+    if changed:
+        audit.record(session, "person.update", "person", person.id, {"fields": changed})
+    return person, warnings
+
+
+def get_person(session: Session, person_id: uuid.UUID) -> Person:
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFound()
+    return person
+
+
+def persons_query(q: str | None = None, nik: str | None = None) -> Select[tuple[Person]]:
+    stmt = select(Person).order_by(Person.nama, Person.id)
+    if nik:
+        stmt = stmt.where(Person.nik == nik)
+    if q:
+        stmt = stmt.where(Person.nama.ilike(f"%{q}%"))
+    return stmt
+
+
+def create_household(session: Session, values: dict[str, Any]) -> Household:
+    if session.scalar(select(Household.id).where(Household.nomor_kk == values["nomor_kk"])) is not None:
+        raise Conflict("kk_sudah_terdaftar", "Nomor KK ini sudah terdaftar di kabupaten/kota ini.")
+    household = Household(**values)
+    session.add(household)
+    session.flush()
+    audit.record(session, "household.create", "household", household.id, {})
+    return household
+
+
+def get_household(session: Session, household_id: uuid.UUID) -> Household:
+    found = session.get(Household, household_id)
+    if found is None:
+        raise NotFound("keluarga_tidak_ditemukan", "Keluarga tidak ditemukan.")
+    return found
+
+
+def create_organization(session: Session, values: dict[str, Any]) -> Organization:
+    org = Organization(**values)
+    session.add(org)
+    session.flush()
+    audit.record(session, "organization.create", "organization", org.id, {"nama": org.nama, "jenis": org.jenis})
+    return org
+
+
+def get_organization(session: Session, org_id: uuid.UUID) -> Organization:
+    found = session.get(Organization, org_id)
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def organizations_query(q: str | None = None, jenis: str | None = None) -> Select[tuple[Organization]]:
+    stmt = select(Organization).order_by(Organization.nama, Organization.id)
+    if q:
+        stmt = stmt.where(or_(Organization.nama.ilike(f"%{q}%")))
+    if jenis:
+        stmt = stmt.where(Organization.jenis == jenis)
+    return stmt

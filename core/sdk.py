@@ -1,0 +1,53 @@
+"""The kernel's public surface for plugins — the ONLY module of `core` a plugin imports.
+
+Everything else in `core` is private and may change. A plugin's `__init__.py` holds only its
+`@hookimpl` functions; its models, schemas, views, rules and jobs import what they need from
+here. Keep this module a list of re-exports: no logic of its own.
+"""
+from __future__ import annotations
+
+import pluggy
+
+hookimpl = pluggy.HookimplMarker("kesos")
+
+# ruff: noqa: E402  (hookimpl must exist before modules importing it load)
+from flask_smorest import Blueprint
+
+from core import audit
+from core.api.common import (
+    current_tenant,
+    current_user,
+    etag,
+    expected_version,
+    has_permission,
+    kernel,
+    paginate,
+    require,
+    session,
+)
+from core.cases.models import Case, CaseEvent
+from core.cases.workflow import CaseContext, CaseType, Guard, Stage
+from core.db import Base, TenantEntity, TenantScoped, new_id, tenant_fk, utcnow
+from core.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed
+from core.jobs import JobContext, enqueue
+from core.migrate import enable_tenant_rls
+from core.regulations.profiles import ProfileSource, RegulationProfile
+from core.registry.models import Household, Organization, Person
+from core.reports import Report, ReportContext
+from core.rules import Citation, RuleViolation
+from core.staff.models import StaffCredential, User
+from core.tenancy.calendar import add_working_days, tenant_calendar
+from core.tenancy.models import Tenant
+
+record_audit = audit.record
+
+__all__ = [
+    "Base", "Blueprint", "Case", "CaseContext", "CaseEvent", "CaseType", "Citation", "Conflict",
+    "Forbidden", "Guard", "Household", "InvalidInput", "JobContext", "NotFound", "Organization",
+    "Person", "PreconditionFailed", "ProfileSource", "RegulationProfile", "Report",
+    "ReportContext", "RuleViolation", "Stage", "StaffCredential", "Tenant", "TenantEntity",
+    "TenantScoped", "User", "add_working_days", "current_tenant", "current_user",
+    "enable_tenant_rls", "enqueue", "etag", "expected_version", "has_permission", "hookimpl",
+    "kernel", "new_id", "paginate", "record_audit", "require", "session", "tenant_calendar",
+    "tenant_fk", "utcnow",
+]

@@ -1,0 +1,28 @@
+"""The working-day calendar of one tenant: national holidays, its cuti bersama choice, and the
+days off it declares itself."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from core.calendar import WorkingDayCalendar
+from core.db import tenant_context
+from core.tenancy.models import Tenant, TenantDayOff
+
+
+def tenant_calendar(session: Session, tenant: Tenant) -> WorkingDayCalendar:
+    with tenant_context(tenant.id):
+        days = session.scalars(select(TenantDayOff.tanggal).where(TenantDayOff.tenant_id == tenant.id))
+        return WorkingDayCalendar(list(days), cuti_bersama_libur=tenant.cuti_bersama_libur)
+
+
+def add_working_days(start: date, n: int, tenant: Tenant, session: Session | None = None) -> date:
+    """The date `n` hari kerja after `start` for `tenant` (e.g. PP 39/2012 Pasal 58: the tanda
+    pendaftaran is due 14 working days after the requirements are declared complete)."""
+    if session is None:
+        from core.kernel import get_kernel
+
+        session = get_kernel().db.session()
+    return tenant_calendar(session, tenant).add_working_days(start, n)
