@@ -61,8 +61,10 @@ def record(
         target_id=None if target_id is None else str(target_id),
         summary=_jsonable(summary or {}),
     )
-    if current_tenant_id() is not None:
-        session.add(AuditEntry(**values))
+    tenant_id = current_tenant_id()
+    if tenant_id is not None:
+        # Stamped now, not at flush: the entry belongs to the tenant current when it was made.
+        session.add(AuditEntry(tenant_id=tenant_id, **values))
     else:
         session.add(PlatformAuditEntry(**values))
 

@@ -18,7 +18,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     DateTime,
@@ -110,6 +110,19 @@ def tenant_fk(columns: list[str], target: str, *, ondelete: str = "RESTRICT") ->
     )
 
 
+_E = TypeVar("_E", bound="TenantEntity")
+
+
+def get_owned(session: Session, model: type[_E], entity_id: uuid.UUID | None) -> _E | None:
+    """A row of the current tenant by its id (the primary key is `(tenant_id, id)`)."""
+    tid = _current_tenant.get()
+    if tid is None:
+        raise TenantNotSet(f"get of {model.__name__} with no current tenant")
+    if entity_id is None:
+        return None
+    return session.get(model, (tid, entity_id))
+
+
 def tenant_owned_tables() -> list[str]:
     """Names of every tenant-owned table in the metadata (used for RLS and its tests)."""
     names = []
@@ -146,12 +159,16 @@ def current_tenant_id() -> uuid.UUID | None:
 @contextlib.contextmanager
 def tenant_context(tenant_id: uuid.UUID | None, session: Session | None = None) -> Iterator[None]:
     """Run a block as `tenant_id`; with `session`, also set it on the open PostgreSQL
-    transaction (RLS), since `after_begin` has already run for it."""
+    transaction (RLS), since `after_begin` has already run for it, and flush on leaving."""
     token = _current_tenant.set(tenant_id)
     try:
         if session is not None:
             apply_tenant_to_transaction(session)
         yield
+        if session is not None:
+            # Pending writes made as this tenant are flushed as this tenant (RLS checks them
+            # against it), not later under whatever tenant is current at commit.
+            session.flush()
     finally:
         _current_tenant.reset(token)
         if session is not None and session.in_transaction():

@@ -121,14 +121,13 @@ def pending(database_url: str, plugin_dirs: Mapping[str, Path] = _NO_PLUGINS) ->
     current = _applied_heads(database_url)
     # Everything at or below an applied head (following depends_on too) is applied.
     applied = (
-        {rev.revision for rev in script.revision_map.iterate_revisions(current, "base")}
+        {rev.revision for rev in script.iterate_revisions(current, "base")}
         if current
         else set()
     )
     # walk_revisions() goes from the heads down; reversed, that is the order of application.
-    return [
-        rev.revision for rev in reversed(list(script.walk_revisions())) if rev.revision not in applied
-    ]
+    ordered = reversed(list(script.walk_revisions()))
+    return [rev.revision for rev in ordered if rev.revision not in applied]
 
 
 def heads(plugin_dirs: Mapping[str, Path] = _NO_PLUGINS) -> list[str]:

@@ -27,7 +27,7 @@ from core.api.common import (
 )
 from core.cases.models import Case, CaseEvent
 from core.cases.workflow import CaseContext, CaseType, Guard, Stage
-from core.db import Base, TenantEntity, TenantScoped, new_id, tenant_fk, utcnow
+from core.db import Base, TenantEntity, TenantScoped, get_owned, new_id, tenant_fk, utcnow
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed
 from core.jobs import JobContext, enqueue
 from core.migrate import enable_tenant_rls
@@ -47,7 +47,7 @@ __all__ = [
     "Person", "PreconditionFailed", "ProfileSource", "RegulationProfile", "Report",
     "ReportContext", "RuleViolation", "Stage", "StaffCredential", "Tenant", "TenantEntity",
     "TenantScoped", "User", "add_working_days", "current_tenant", "current_user",
-    "enable_tenant_rls", "enqueue", "etag", "expected_version", "has_permission", "hookimpl",
+    "enable_tenant_rls", "enqueue", "etag", "expected_version", "get_owned", "has_permission", "hookimpl",
     "kernel", "new_id", "paginate", "record_audit", "require", "session", "tenant_calendar",
     "tenant_fk", "utcnow",
 ]

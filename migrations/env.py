@@ -24,7 +24,7 @@ if config.config_file_name and os.path.exists(config.config_file_name):
     fileConfig(config.config_file_name)
 
 # Plugin models are already registered on Base.metadata when their plugin was imported.
-target_metadata: MetaData = config.attributes.get("target_metadata") or Base.metadata
+target_metadata: MetaData = config.attributes.get("target_metadata", Base.metadata)
 
 
 def _configure_options(dialect_name: str) -> dict[str, Any]:

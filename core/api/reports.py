@@ -12,7 +12,7 @@ from core.api.common import current_tenant, current_user, kernel, paginate, requ
 from core.errors import InvalidInput, NotFound
 from core.jobs import JobContext, enqueue
 from core.reports import ReportContext, ReportRun
-from core.db import utcnow
+from core.db import get_owned, utcnow
 from core.tenancy.services import tenant_profile
 
 blp = tenant_blueprint("reports", __name__, "reports", "Laporan")
@@ -89,7 +89,7 @@ def list_runs(pagination_parameters: Any) -> Any:
 @blp.response(200, ReportRunSchema)
 @require("reports.read")
 def show_run(run_id: uuid.UUID) -> Any:
-    run = session().get(ReportRun, run_id)
+    run = get_owned(session(), ReportRun, run_id)
     if run is None:
         raise NotFound()
     return run
@@ -97,7 +97,7 @@ def show_run(run_id: uuid.UUID) -> Any:
 
 def build_report(ctx: JobContext, run_id: str) -> None:
     """The job: build one report run in its tenant's transaction."""
-    run = ctx.session.get(ReportRun, uuid.UUID(run_id))
+    run = get_owned(ctx.session, ReportRun, uuid.UUID(run_id))
     if run is None or run.status != "queued":
         return  # already built (a retried job must not build twice)
     report = ctx.kernel.plugins.reports.get(run.report)

@@ -12,7 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from core import audit
 from core.cases.models import Case, CaseAssignment, CaseEvent
 from core.cases.workflow import CaseContext, CaseType
-from core.db import utcnow
+from core.db import get_owned, utcnow
 from core.errors import InvalidInput, NotFound, PreconditionFailed
 from core.kernel import Kernel
 from core.regulations.profiles import RegulationProfile
@@ -59,7 +59,7 @@ def _check_subject(session: Session, case_type: CaseType, values: dict[str, Any]
         raise InvalidInput({field: ["Wajib diisi untuk subjek ini."]})
     try:
         getter(session, values[field])
-    except Exception as exc:  # NotFound of any kind → a field error, not a 404 of the endpoint
+    except NotFound as exc:  # a field error of this request, not a 404 of the endpoint
         raise InvalidInput({field: ["Tidak ditemukan di kabupaten/kota ini."]}) from exc
 
 
@@ -128,7 +128,7 @@ def visible_case_types(session: Session, kernel: Kernel, tenant: Tenant) -> list
 def get_case(session: Session, kernel: Kernel, tenant: Tenant, case_id: uuid.UUID) -> Case:
     """A case of this tenant whose plugin is enabled; otherwise 404 (a disabled plugin's cases
     are kept, not shown)."""
-    case = session.get(Case, case_id)
+    case = get_owned(session, Case, case_id)
     if case is None or case.plugin not in kernel.enabled_plugins(session, tenant):
         raise NotFound("kasus_tidak_ditemukan", "Kasus tidak ditemukan.")
     return case

@@ -8,6 +8,7 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from core import audit
+from core.db import get_owned
 from core.errors import Conflict, InvalidInput, NotFound
 from core.registry.models import Household, Organization, Person
 from core.registry.nik import check_nik
@@ -64,7 +65,7 @@ def update_person(session: Session, person: Person, values: dict[str, Any]) -> t
 
 
 def get_person(session: Session, person_id: uuid.UUID) -> Person:
-    person = session.get(Person, person_id)
+    person = get_owned(session, Person, person_id)
     if person is None:
         raise NotFound()
     return person
@@ -90,7 +91,7 @@ def create_household(session: Session, values: dict[str, Any]) -> Household:
 
 
 def get_household(session: Session, household_id: uuid.UUID) -> Household:
-    found = session.get(Household, household_id)
+    found = get_owned(session, Household, household_id)
     if found is None:
         raise NotFound("keluarga_tidak_ditemukan", "Keluarga tidak ditemukan.")
     return found
@@ -105,7 +106,7 @@ def create_organization(session: Session, values: dict[str, Any]) -> Organizatio
 
 
 def get_organization(session: Session, org_id: uuid.UUID) -> Organization:
-    found = session.get(Organization, org_id)
+    found = get_owned(session, Organization, org_id)
     if found is None:
         raise NotFound()
     return found

@@ -30,8 +30,9 @@ def create_tenant(session: Session, values: dict[str, Any]) -> Tenant:
     tenant = Tenant(**values)
     session.add(tenant)
     session.flush()
-    with tenant_context(tenant.id):
+    with tenant_context(tenant.id, session):
         audit.record(session, "tenant.create", "tenant", tenant.id, values)
+        session.flush()
     return tenant
 
 
@@ -39,8 +40,9 @@ def update_tenant(session: Session, tenant: Tenant, values: dict[str, Any]) -> T
     before = {k: getattr(tenant, k) for k in values}
     for key, value in values.items():
         setattr(tenant, key, value)
-    with tenant_context(tenant.id):
+    with tenant_context(tenant.id, session):
         audit.record(session, "tenant.update", "tenant", tenant.id, {"before": before, "after": values})
+        session.flush()
     return tenant
 
 

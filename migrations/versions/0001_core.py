@@ -219,6 +219,7 @@ def upgrade() -> None:
         sa.Column("kode_wilayah", sa.String(length=13), nullable=True),
         sa.Column("nomor_kk", sa.String(length=16), nullable=True),
         sa.Column("household_id", sa.Uuid(), nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_persons")),
         sa.UniqueConstraint("tenant_id", "nik", name=op.f("uq_persons_tenant_id_nik")),

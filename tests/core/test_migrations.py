@@ -127,15 +127,16 @@ def test_every_tenant_owned_table_has_forced_row_level_security(
     # Guard against a vacuous pass if the model registry were ever empty.
     assert {"persons", "cases", "audit_log", "tenant_days_off"} <= set(tables)
     with _connect(migrated_pg.owner_url) as conn:
-        flags = dict(
-            conn.execute(
+        flags = {
+            name: (enabled, forced)
+            for name, enabled, forced in conn.execute(
                 text(
-                    "SELECT relname, (relrowsecurity, relforcerowsecurity) FROM pg_class"
+                    "SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class"
                     " WHERE relnamespace = 'public'::regnamespace AND relname = ANY(:t)"
                 ),
                 {"t": tables},
-            ).all()
-        )
+            )
+        }
         policies = dict(
             conn.execute(
                 text("SELECT tablename, qual FROM pg_policies WHERE schemaname = 'public'")
@@ -275,6 +276,10 @@ def test_upgrade_refuses_unprotected_tables_and_an_owning_app_role(
     require_pg()
     with fresh_database() as db:
         migrate.upgrade(db.owner_url, plugin_dirs)
+        # The table owner may switch RLS off: it must never be the role the app uses.
+        with pytest.raises(RuntimeError, match="must neither bypass row-level security"):
+            migrate.upgrade(db.owner_url, plugin_dirs, app_role=db.owner_role)
+
         # What a plugin revision that forgot enable_tenant_rls() would leave behind.
         with _connect(db.owner_url) as conn, conn.begin():
             conn.execute(text("ALTER TABLE tenant_days_off NO FORCE ROW LEVEL SECURITY"))
@@ -284,10 +289,6 @@ def test_upgrade_refuses_unprotected_tables_and_an_owning_app_role(
             migrate.upgrade(db.owner_url, plugin_dirs)
         assert "tenant_days_off: row-level security lacks FORCE" in str(refused.value)
         assert "persons: row-level security lacks a policy" in str(refused.value)
-
-        # The table owner may switch RLS off: it must never be the role the app uses.
-        with pytest.raises(RuntimeError, match="must neither bypass row-level security"):
-            migrate.upgrade(db.owner_url, plugin_dirs, app_role=db.owner_role)
 
 
 def test_upgrade_on_a_fresh_sqlite_file(tmp_path: Path, plugin_dirs: dict[str, Path]) -> None:

@@ -1,0 +1,241 @@
+"""The `kesos` command: database, tenants, plugins, users, demo data, the daily tick, and a
+development server."""
+from __future__ import annotations
+
+import sys
+from datetime import date
+from typing import Any
+
+import click
+from flask import Flask
+from sqlalchemy import select
+
+from core.config import ConfigError
+
+
+def _app() -> Flask:
+    from core.app import create_app
+
+    try:
+        return create_app()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _kernel(app: Flask) -> Any:
+    return app.extensions["kesos"]
+
+
+@click.group()
+def main() -> None:
+    """Kesos — platform layanan kesejahteraan sosial kabupaten/kota."""
+
+
+# -- db -----------------------------------------------------------------------------------------
+
+
+@main.group()
+def db() -> None:
+    """Migrasi basis data (inti dan cabang setiap plugin)."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Jalankan semua migrasi (`upgrade heads`) sebagai pemilik tabel."""
+    from core import migrate
+
+    app = _app()
+    k = _kernel(app)
+    migrate.upgrade(k.settings.migration_database_url, k.plugins.migration_dirs, app_role=k.settings.app_db_role or None)
+    click.echo("Basis data mutakhir: " + ", ".join(migrate.heads(k.plugins.migration_dirs)))
+
+
+@db.command("pending")
+def db_pending() -> None:
+    """Tampilkan migrasi yang belum dijalankan (keluar dengan kode 1 bila ada)."""
+    from core import migrate
+
+    k = _kernel(_app())
+    todo = migrate.pending(k.settings.migration_database_url, k.plugins.migration_dirs)
+    for rev in todo:
+        click.echo(rev)
+    if todo:
+        sys.exit(1)
+    click.echo("Tidak ada migrasi tertunda.")
+
+
+# -- tenants ------------------------------------------------------------------------------------
+
+
+@main.group()
+def tenants() -> None:
+    """Kabupaten/kota (tenant)."""
+
+
+@tenants.command("sync")
+@click.option("--dir", "directory", type=click.Path(file_okay=False, exists=True), default=None)
+def tenants_sync(directory: str | None) -> None:
+    """Terapkan tenants/*.yaml (idempoten; berkas yang salah menghentikan semuanya)."""
+    from pathlib import Path
+
+    from core.tenancy.sync import TenantFileError, sync_tenants
+
+    app = _app()
+    k = _kernel(app)
+    try:
+        with k.db.unit_of_work() as session:
+            report = sync_tenants(session, k, Path(directory) if directory else k.settings.tenants_dir)
+    except TenantFileError as exc:
+        raise click.ClickException(f"{exc} — tidak ada yang diterapkan.") from exc
+    click.echo(f"dibuat: {', '.join(report.created) or '-'}; diubah: {', '.join(report.updated) or '-'}; tetap: {', '.join(report.unchanged) or '-'}")
+
+
+@tenants.command("list")
+def tenants_list() -> None:
+    from core.tenancy.models import Tenant
+
+    k = _kernel(_app())
+    with k.db.unit_of_work() as session:
+        for t in session.scalars(select(Tenant).order_by(Tenant.slug)):
+            click.echo(f"{t.slug:<24} {t.kode_wilayah:<8} {t.nama} ({t.provinsi}){'' if t.aktif else ' [nonaktif]'}")
+
+
+# -- plugins ------------------------------------------------------------------------------------
+
+
+@main.group()
+def plugins() -> None:
+    """Plugin layanan: terpasang vs aktif per kabupaten/kota."""
+
+
+@plugins.command("list")
+@click.option("--tenant", "slug", default=None, help="tampilkan status di kabupaten/kota ini")
+def plugins_list(slug: str | None) -> None:
+    from core.db import tenant_context
+    from core.tenancy.services import get_tenant, plugin_states
+
+    k = _kernel(_app())
+    if not slug:
+        for name in k.plugins.installed:
+            click.echo(name)
+        return
+    with k.db.unit_of_work() as session:
+        tenant = get_tenant(session, slug)
+        with tenant_context(tenant.id, session):
+            for st in plugin_states(session, k, tenant):
+                profile = st.profile.id if st.profile else "-"
+                click.echo(f"{st.plugin:<20} {'aktif' if st.enabled else 'nonaktif':<9} {profile}")
+
+
+def _configure(slug: str, name: str, **kwargs: Any) -> None:
+    from core.db import tenant_context
+    from core.errors import KesosError
+    from core.tenancy.services import configure_plugin, get_tenant
+
+    k = _kernel(_app())
+    try:
+        with k.db.unit_of_work() as session:
+            tenant = get_tenant(session, slug)
+            with tenant_context(tenant.id, session):
+                st = configure_plugin(session, k, tenant, name, **kwargs)
+    except KesosError as exc:
+        raise click.ClickException(f"{exc.message} {exc.errors or ''}".strip()) from exc
+    click.echo(f"{slug}: {name} {'aktif' if st.enabled else 'nonaktif'}, profil {st.profile.id if st.profile else '-'}")
+
+
+@plugins.command("enable")
+@click.argument("slug")
+@click.argument("name")
+@click.option("--profile", default=None, help="id profil regulasi")
+def plugins_enable(slug: str, name: str, profile: str | None) -> None:
+    """Aktifkan plugin NAME untuk kabupaten/kota SLUG."""
+    _configure(slug, name, enabled=True, profile_id=profile)
+
+
+@plugins.command("disable")
+@click.argument("slug")
+@click.argument("name")
+def plugins_disable(slug: str, name: str) -> None:
+    """Nonaktifkan plugin (datanya tetap tersimpan)."""
+    _configure(slug, name, enabled=False)
+
+
+# -- users --------------------------------------------------------------------------------------
+
+
+@main.group()
+def users() -> None:
+    """Akun pengguna."""
+
+
+@users.command("create")
+@click.argument("username")
+@click.option("--nama", required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--tenant", "slug", default=None, help="beri peran di kabupaten/kota ini")
+@click.option("--role", "roles", multiple=True, help="peran (boleh diulang)")
+@click.option("--platform-admin", is_flag=True, default=False)
+def users_create(username: str, nama: str, password: str, slug: str | None, roles: tuple[str, ...], platform_admin: bool) -> None:
+    from core.db import tenant_context
+    from core.errors import KesosError
+    from core.staff.services import create_user, set_roles
+    from core.tenancy.services import get_tenant
+
+    k = _kernel(_app())
+    try:
+        with k.db.unit_of_work() as session:
+            user = create_user(session, username=username, nama=nama, password=password, is_platform_admin=platform_admin)
+            if slug:
+                tenant = get_tenant(session, slug)
+                with tenant_context(tenant.id, session):
+                    set_roles(session, tenant, user, list(roles))
+    except KesosError as exc:
+        raise click.ClickException(f"{exc.message} {exc.errors or ''}".strip()) from exc
+    click.echo(f"Pengguna {username} dibuat.")
+
+
+# -- demo, tick, run ----------------------------------------------------------------------------
+
+
+@main.command("demo")
+def demo() -> None:
+    """Isi data demo (dua kabupaten, petugas, penerima pelayanan) dan cetak login demo."""
+    from core.demo import load_demo
+
+    k = _kernel(_app())
+    logins = load_demo(k)
+    click.echo("\nLogin demo (kata sandi sama untuk semua: lihat di bawah):")
+    for username, description in logins:
+        click.echo(f"  {username:<22} {description}")
+    from core.demo import DEMO_PASSWORD
+
+    click.echo(f"  kata sandi: {DEMO_PASSWORD}\n")
+
+
+@main.command("tick")
+@click.option("--date", "day", default=None, help="YYYY-MM-DD (bawaan: hari ini)")
+def tick(day: str | None) -> None:
+    """Jalankan pekerjaan harian setiap plugin aktif (idempoten, mengejar hari yang terlewat)."""
+    from core.tick import run_daily_tick
+
+    k = _kernel(_app())
+    result = run_daily_tick(date.fromisoformat(day) if day else None, kernel=k)
+    for slug, plugin, d in result.ran:
+        click.echo(f"ok     {slug} {plugin} {d}")
+    for slug, plugin, d, err in result.failed:
+        click.echo(f"GAGAL  {slug} {plugin} {d}: {err}")
+    if result.failed:
+        sys.exit(1)
+
+
+@main.command("run")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+def run(host: str, port: int) -> None:
+    """Server pengembangan (produksi: gunicorn wsgi:app)."""
+    app = _app()
+    app.run(host=host, port=port, debug=False, use_reloader=False)
+
+
+if __name__ == "__main__":
+    main()

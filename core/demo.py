@@ -1,0 +1,65 @@
+"""Demo data for `make run`: the tenants of tenants/*.yaml, a few staff per tenant, a few
+people. Idempotent: running it again adds nothing."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from core.db import tenant_context
+from core.kernel import Kernel
+from core.registry.models import Person
+from core.registry.services import create_person
+from core.staff.models import User
+from core.staff.services import create_user, set_roles
+from core.tenancy.models import Tenant
+from core.tenancy.sync import sync_tenants
+
+DEMO_PASSWORD = "kesos-demo-2026"
+
+# (username suffix, name, roles)
+_STAFF = [
+    ("admin", "Admin Dinas Sosial", ["tenant_admin"]),
+    ("petugas", "Petugas Layanan", ["officer"]),
+    ("peksos", "Pekerja Sosial Profesional", ["peksos"]),
+    ("tks", "Tenaga Kesejahteraan Sosial", ["tks"]),
+    ("auditor", "Auditor Inspektorat", ["auditor"]),
+]
+
+# (NIK kabupaten prefix is the tenant's; name, birth date, sex)
+_PEOPLE = [
+    ("Siti Aminah", date(1987, 9, 5), "P"),
+    ("Ahmad Fauzi", date(1975, 1, 12), "L"),
+    ("Rahmawati", date(2010, 3, 30), "P"),
+]
+
+
+def _nik(kode_wilayah: str, born: date, sex: str, serial: int) -> str:
+    day = born.day + (40 if sex == "P" else 0)
+    return f"{kode_wilayah.replace('.', '')}01{day:02d}{born.month:02d}{born.year % 100:02d}{serial:04d}"
+
+
+def load_demo(kernel: Kernel) -> list[tuple[str, str]]:
+    logins: list[tuple[str, str]] = []
+    with kernel.db.unit_of_work() as session:
+        sync_tenants(session, kernel, kernel.settings.tenants_dir)
+        if session.scalar(select(User).where(User.username == "platform")) is None:
+            create_user(session, username="platform", nama="Admin Platform", password=DEMO_PASSWORD, is_platform_admin=True)
+        logins.append(("platform", "admin platform (semua kabupaten/kota)"))
+        for tenant in session.scalars(select(Tenant).order_by(Tenant.slug)).all():
+            with tenant_context(tenant.id, session):
+                for suffix, nama, roles in _STAFF:
+                    username = f"{suffix}.{tenant.slug}"
+                    user = session.scalar(select(User).where(User.username == username))
+                    if user is None:
+                        user = create_user(session, username=username, nama=f"{nama} {tenant.nama}", password=DEMO_PASSWORD)
+                        set_roles(session, tenant, user, roles)
+                    logins.append((username, f"{', '.join(roles)} di {tenant.nama}"))
+                for serial, (nama, born, sex) in enumerate(_PEOPLE, start=1):
+                    nik = _nik(tenant.kode_wilayah, born, sex, serial)
+                    if session.scalar(select(Person.id).where(Person.nik == nik)) is None:
+                        create_person(
+                            session,
+                            dict(nik=nik, nama=nama, tanggal_lahir=born, jenis_kelamin=sex, kode_wilayah=f"{tenant.kode_wilayah}.01"),
+                        )
+    return logins

@@ -1,0 +1,130 @@
+"""A fixture plugin that exercises the whole kernel contract (every hook), used by the tests.
+
+Only @hookimpl functions live here, as in every plugin.
+"""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from core.sdk import (
+    Case,
+    CaseType,
+    ProfileSource,
+    Report,
+    ReportContext,
+    RuleViolation,
+    Stage,
+    hookimpl,
+    record_audit,
+)
+
+HERE = Path(__file__).parent
+
+
+@hookimpl
+def kesos_register_case_types() -> list[CaseType]:
+    from . import rules, schemas
+
+    return [
+        CaseType(
+            name="fixture_kasus",
+            plugin="fixture",
+            label="Kasus Uji",
+            stages=(Stage("daftar", "Pendaftaran"), Stage("tangani", "Penanganan"), Stage("selesai", "Selesai")),
+            order_parameter="tahapan",
+            subject_types=("person",),
+            data_schema=schemas.FixtureCaseDataSchema,
+            advance_schemas={"selesai": schemas.FixtureCloseSchema},
+            on_open=(rules.usia_minimum,),
+            guards={"selesai": (rules.catatan_penutup,)},
+            final_stages=("selesai",),
+        )
+    ]
+
+
+@hookimpl
+def kesos_register_blueprints() -> list[Any]:
+    from .api import blp
+
+    return [blp]
+
+
+@hookimpl
+def kesos_register_profiles() -> ProfileSource:
+    from .schemas import FixtureProfileSchema
+
+    return ProfileSource(schema=FixtureProfileSchema, directories=(HERE / "profiles",), default_profile="fixture-nasional")
+
+
+@hookimpl
+def kesos_register_migrations() -> Path:
+    return HERE / "migrations"
+
+
+@hookimpl
+def kesos_register_models() -> list[type]:
+    from .models import FixtureNote
+
+    return [FixtureNote]
+
+
+@hookimpl
+def kesos_register_permissions() -> dict[str, list[str]]:
+    return {"fixture.notes.read": ["officer", "tenant_admin"], "fixture.notes.write": ["officer"]}
+
+
+def _count_cases(ctx: ReportContext) -> dict[str, Any]:
+    rows = ctx.session.execute(select(Case.stage, func.count()).where(Case.plugin == "fixture").group_by(Case.stage)).all()
+    return {"per_tahap": {stage: n for stage, n in rows}, "profil": ctx.profile.id if ctx.profile else None}
+
+
+@hookimpl
+def kesos_register_reports() -> list[Report]:
+    return [Report(name="fixture.ringkasan", plugin="fixture", title="Ringkasan kasus uji", build=_count_cases)]
+
+
+@hookimpl
+def kesos_startup(app: Any) -> None:
+    app.config["FIXTURE_STARTED"] = True
+
+
+@hookimpl
+def kesos_plugin_toggled(session: Any, tenant: Any, plugin: str, enabled: bool) -> None:
+    record_audit(session, "fixture.toggled", "plugin", plugin, {"enabled": enabled})
+
+
+def _note(session: Any, isi: str, day: date | None = None) -> None:
+    from .models import FixtureNote
+
+    session.add(FixtureNote(tanggal=day or date.today(), isi=isi))
+
+
+@hookimpl
+def kesos_case_opened(session: Any, case: Any, profile: Any) -> None:
+    _note(session, f"kasus dibuka dengan profil {profile.id}")
+
+
+@hookimpl
+def kesos_case_advanced(session: Any, case: Any, event: Any, profile: Any) -> None:
+    if event.data.get("catatan") == "tolak-oleh-hook":
+        raise RuleViolation("ditolak_hook", "Ditolak oleh plugin uji.", profile.citation("tahapan"))
+    _note(session, f"kasus pindah ke {event.to_stage}")
+
+
+@hookimpl
+def kesos_case_summary(case: Any) -> str | None:
+    return f"Kasus uji di tahap {case.stage}" if case.plugin == "fixture" else None
+
+
+@hookimpl
+def kesos_daily(session: Any, tenant: Any, day: date) -> None:
+    _note(session, f"harian {day.isoformat()}", day)
+
+
+@hookimpl
+def kesos_report_generated(session: Any, tenant: Any, report: str, result: dict[str, Any]) -> None:
+    _note(session, f"laporan {report} selesai")
