@@ -9,11 +9,11 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Uuid
+from sqlalchemy import DateTime, ForeignKey, Index, String, Uuid
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core.auth_context import current_actor_id
-from core.db import Base, TenantEntity, current_tenant_id, new_id, utcnow
+from core.db import JSONDoc, Base, TenantEntity, current_tenant_id, new_id, utcnow
 
 
 class AuditEntry(TenantEntity, Base):
@@ -25,7 +25,7 @@ class AuditEntry(TenantEntity, Base):
     action: Mapped[str] = mapped_column(String(80))
     target_type: Mapped[str] = mapped_column(String(63))
     target_id: Mapped[str | None] = mapped_column(String(100))
-    summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSONDoc, default=dict)
 
 
 class PlatformAuditEntry(Base):
@@ -40,7 +40,7 @@ class PlatformAuditEntry(Base):
     action: Mapped[str] = mapped_column(String(80))
     target_type: Mapped[str] = mapped_column(String(63))
     target_id: Mapped[str | None] = mapped_column(String(100))
-    summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSONDoc, default=dict)
 
 
 def record(

@@ -8,10 +8,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from marshmallow import Schema
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, Uuid
+from sqlalchemy import DateTime, ForeignKey, Index, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.db import Base, TenantEntity, utcnow
+from core.db import JSONDoc, Base, TenantEntity, utcnow
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -46,10 +46,10 @@ class ReportRun(TenantEntity, Base):
     __table_args__ = (Index("ix_report_runs_tenant_id_requested_at", "tenant_id", "requested_at"),)
 
     report: Mapped[str] = mapped_column(String(100))
-    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    params: Mapped[dict[str, Any]] = mapped_column(JSONDoc, default=dict)
     status: Mapped[str] = mapped_column(String(20), default="queued")  # queued/running/done/failed
     requested_by: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id"))
     requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc)
     error: Mapped[str | None] = mapped_column(Text)

@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     CheckConstraint,
     DateTime,
     ForeignKey,
@@ -17,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.db import Base, TenantEntity, TenantScoped, tenant_fk, utcnow
+from core.db import JSONDoc, Base, TenantEntity, TenantScoped, tenant_fk, utcnow
 
 SUBJECT_TYPES = ("person", "household", "organization", "community")
 
@@ -40,6 +39,8 @@ class Case(TenantEntity, Base):
         Index("ix_cases_tenant_id_case_type_stage", "tenant_id", "case_type", "stage"),
         Index("ix_cases_tenant_id_status_opened_at", "tenant_id", "status", "opened_at"),
         Index("ix_cases_tenant_id_person_id", "tenant_id", "person_id"),
+        Index("ix_cases_tenant_id_household_id", "tenant_id", "household_id"),
+        Index("ix_cases_tenant_id_organization_id", "tenant_id", "organization_id"),
     )
 
     case_type: Mapped[str] = mapped_column(String(63))
@@ -56,7 +57,7 @@ class Case(TenantEntity, Base):
     opened_by: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id"))
     profile_id: Mapped[str] = mapped_column(String(100))
     profile_version: Mapped[int] = mapped_column(Integer)
-    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    data: Mapped[dict[str, Any]] = mapped_column(JSONDoc, default=dict)
     # Optimistic lock: every change bumps it; a stale If-Match is refused with 412.
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
@@ -93,4 +94,4 @@ class CaseEvent(TenantEntity, Base):
     kind: Mapped[str] = mapped_column(String(30))  # opened / advanced / updated / assigned
     from_stage: Mapped[str | None] = mapped_column(String(63))
     to_stage: Mapped[str | None] = mapped_column(String(63))
-    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    data: Mapped[dict[str, Any]] = mapped_column(JSONDoc, default=dict)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import Boolean, Date, Integer, String, UniqueConstraint, Uuid
+from sqlalchemy import Boolean, Date, Index, Integer, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, TenantEntity, Timestamped, tenant_fk
@@ -29,6 +29,7 @@ class Person(Timestamped, TenantEntity, Base):
     __table_args__ = (
         UniqueConstraint("tenant_id", "nik"),
         tenant_fk(["household_id"], "households"),
+        Index("ix_persons_tenant_id_household_id", "tenant_id", "household_id"),
     )
 
     nik: Mapped[str] = mapped_column(String(16))

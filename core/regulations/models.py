@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Integer, String
+from sqlalchemy import DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.db import Base, utcnow
+from core.db import JSONDoc, Base, utcnow
 
 
 class ProfileSnapshot(Base):
@@ -20,5 +20,5 @@ class ProfileSnapshot(Base):
     profile_key: Mapped[str] = mapped_column(String(170), primary_key=True)  # "<tenant|*>:<id>"
     version: Mapped[int] = mapped_column(Integer, primary_key=True)
     content_hash: Mapped[str] = mapped_column(String(64))
-    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    content: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

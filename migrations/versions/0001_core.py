@@ -18,6 +18,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from core.db import JSONDoc
 from core.migrate import enable_tenant_rls
 
 # revision identifiers, used by Alembic.
@@ -86,7 +87,7 @@ def upgrade() -> None:
         sa.Column("profile_key", sa.String(length=170), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("content_hash", sa.String(length=64), nullable=False),
-        sa.Column("content", sa.JSON(), nullable=False),
+        sa.Column("content", JSONDoc, nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("profile_key", "version", name=op.f("pk_profile_snapshots")),
     )
@@ -130,7 +131,7 @@ def upgrade() -> None:
         sa.Column("action", sa.String(length=80), nullable=False),
         sa.Column("target_type", sa.String(length=63), nullable=False),
         sa.Column("target_id", sa.String(length=100), nullable=True),
-        sa.Column("summary", sa.JSON(), nullable=False),
+        sa.Column("summary", JSONDoc, nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_platform_audit_log")),
         sa.ForeignKeyConstraint(
             ["actor_id"], ["users.id"], name=op.f("fk_platform_audit_log_actor_id_users")
@@ -229,6 +230,7 @@ def upgrade() -> None:
             name=op.f("fk_persons_tenant_id_household_id_households"), ondelete="RESTRICT",
         ),
     )
+    op.create_index("ix_persons_tenant_id_household_id", "persons", ["tenant_id", "household_id"])
     op.create_table(
         "organizations",
         sa.Column("tenant_id", sa.Uuid(), nullable=False),
@@ -263,7 +265,7 @@ def upgrade() -> None:
         sa.Column("opened_by", sa.Uuid(), nullable=True),
         sa.Column("profile_id", sa.String(length=100), nullable=False),
         sa.Column("profile_version", sa.Integer(), nullable=False),
-        sa.Column("data", sa.JSON(), nullable=False),
+        sa.Column("data", JSONDoc, nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_cases")),
         sa.CheckConstraint(
@@ -297,6 +299,8 @@ def upgrade() -> None:
         "ix_cases_tenant_id_status_opened_at", "cases", ["tenant_id", "status", "opened_at"]
     )
     op.create_index("ix_cases_tenant_id_person_id", "cases", ["tenant_id", "person_id"])
+    op.create_index("ix_cases_tenant_id_household_id", "cases", ["tenant_id", "household_id"])
+    op.create_index("ix_cases_tenant_id_organization_id", "cases", ["tenant_id", "organization_id"])
     op.create_table(
         "case_assignments",
         sa.Column("tenant_id", sa.Uuid(), nullable=False),
@@ -330,7 +334,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=30), nullable=False),
         sa.Column("from_stage", sa.String(length=63), nullable=True),
         sa.Column("to_stage", sa.String(length=63), nullable=True),
-        sa.Column("data", sa.JSON(), nullable=False),
+        sa.Column("data", JSONDoc, nullable=False),
         sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_case_events")),
         _tenant_id_fk("case_events"),
         sa.ForeignKeyConstraint(
@@ -356,7 +360,7 @@ def upgrade() -> None:
         sa.Column("action", sa.String(length=80), nullable=False),
         sa.Column("target_type", sa.String(length=63), nullable=False),
         sa.Column("target_id", sa.String(length=100), nullable=True),
-        sa.Column("summary", sa.JSON(), nullable=False),
+        sa.Column("summary", JSONDoc, nullable=False),
         sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_audit_log")),
         _tenant_id_fk("audit_log"),
         sa.ForeignKeyConstraint(
@@ -369,12 +373,12 @@ def upgrade() -> None:
         sa.Column("tenant_id", sa.Uuid(), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("report", sa.String(length=100), nullable=False),
-        sa.Column("params", sa.JSON(), nullable=False),
+        sa.Column("params", JSONDoc, nullable=False),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("requested_by", sa.Uuid(), nullable=True),
         sa.Column("requested_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("result", sa.JSON(), nullable=True),
+        sa.Column("result", JSONDoc, nullable=True),
         sa.Column("error", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_report_runs")),
         _tenant_id_fk("report_runs"),

@@ -106,7 +106,11 @@ def test_upgrade_applies_every_head_and_leaves_nothing_pending(
         assert migrate.pending(db.app_url, plugin_dirs) == []
         with _connect(db.owner_url) as conn:
             applied = set(MigrationContext.configure(conn).get_current_heads())
-        assert applied == set(migrate.heads(plugin_dirs))
+        # Alembic records a head only when no other applied head depends on it (a plugin branch
+        # `depends_on` core), so what is recorded is a non-empty subset of the heads.
+        assert applied and applied <= set(migrate.heads(plugin_dirs))
+        if "fixture" in plugin_dirs:
+            assert "0001_fixture" in applied
 
 
 @pytest.mark.postgres
