@@ -27,6 +27,18 @@ def _list(value: str | None) -> tuple[str, ...]:
     return tuple(v.strip() for v in (value or "").split(",") if v.strip())
 
 
+def _positive_int(name: str, value: str | None, default: int) -> int:
+    if value is None or value.strip() == "":
+        return default
+    try:
+        number = int(value.strip())
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise ConfigError(f"{name} harus bilangan bulat positif, bukan {value!r}.")
+    return number
+
+
 @dataclass(frozen=True)
 class Settings:
     env: str = "development"
@@ -76,7 +88,7 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: object) ->
         tenants_dir=Path(env.get("KESOS_TENANTS_DIR") or PROJECT_ROOT / "tenants"),
         blocked_plugins=_list(env.get("KESOS_BLOCK_PLUGINS")),
         trace_hooks=_bool(env.get("KESOS_TRACE_HOOKS")),
-        token_ttl_hours=int(env.get("KESOS_TOKEN_TTL_HOURS", "12")),
+        token_ttl_hours=_positive_int("KESOS_TOKEN_TTL_HOURS", env.get("KESOS_TOKEN_TTL_HOURS"), 12),
     )
     values.update(overrides)
     settings = Settings(**values)  # type: ignore[arg-type]

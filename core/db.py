@@ -33,6 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine
+from sqlalchemy.sql.util import find_tables
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
@@ -223,13 +224,36 @@ def _tenant_on_begin(session: Session, transaction: Any, connection: Any) -> Non
     _set_config(connection)
 
 
+_tenant_tables_cache: tuple[int, frozenset[str]] = (-1, frozenset())
+
+
+def _tenant_table_names() -> frozenset[str]:
+    global _tenant_tables_cache
+    count = len(Base.registry.mappers)
+    if _tenant_tables_cache[0] != count:  # plugins add models at import: recompute then only
+        _tenant_tables_cache = (count, frozenset(tenant_owned_tables()))
+    return _tenant_tables_cache[1]
+
+
+def _touches_tenant_tables(state: ORMExecuteState) -> bool:
+    if any(issubclass(m.class_, TenantScoped) for m in state.all_mappers):
+        return True
+    # `select(func.count()).select_from(Model)`, subqueries, joins: the entity list does not
+    # show them, the statement's tables do.
+    owned = _tenant_table_names()
+    return any(
+        getattr(t, "name", None) in owned
+        for t in find_tables(state.statement, check_columns=True, include_aliases=True, include_joins=True)
+    )
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _scope_to_tenant(state: ORMExecuteState) -> None:
     if state.is_column_load or not (state.is_select or state.is_update or state.is_delete):
         return
     if _all_tenants.get() or state.execution_options.get("kesos_all_tenants"):
         return
-    if not any(issubclass(m.class_, TenantScoped) for m in state.all_mappers):
+    if not _touches_tenant_tables(state):
         return
     tid = _current_tenant.get()
     if tid is None:
