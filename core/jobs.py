@@ -56,27 +56,65 @@ def enqueue(
     **kwargs: Any,
 ) -> None:
     """Run `func(ctx, *args, **kwargs)` after `session` commits, with `tenant_id` set.
-    Arguments must be JSON-like (they cross a process boundary through Redis)."""
+    Arguments must be JSON-like (they cross a process boundary through Redis).
+
+    Enqueued inside a savepoint (`begin_nested`), the job is dropped if that savepoint rolls
+    back and kept if it is released; it is dispatched only when the outermost transaction
+    commits."""
     spec = (_path(func), str(tenant_id) if tenant_id else None, str(actor_id) if actor_id else None, args, kwargs)
-    session.info.setdefault(PENDING_KEY, []).append(spec)
+    # The innermost transaction at enqueue time decides which rollback drops the job.
+    owner = session.get_nested_transaction() or session.get_transaction()
+    session.info.setdefault(PENDING_KEY, []).append((owner, spec))
+
+
+def _within(owner: Any, transaction: Any) -> bool:
+    """Whether a job enqueued in `owner` is undone when `transaction` rolls back."""
+    if transaction.parent is None or owner is None:
+        return True  # the outermost transaction rolled back: everything goes
+    node = owner
+    while node is not None:
+        if node is transaction:
+            return True
+        node = node.parent
+    return False
 
 
 @event.listens_for(Session, "after_commit")
 def _dispatch_after_commit(session: Session) -> None:
+    # after_commit also fires when a savepoint is released; only the outermost commit makes
+    # the rows visible to a worker. During a savepoint's release it is still the session's
+    # nested transaction.
+    if session.get_nested_transaction() is not None:
+        return
     pending = session.info.pop(PENDING_KEY, [])
     if not pending:
         return
     kernel = get_kernel()
-    for spec in pending:
+    for _owner, spec in pending:
         if kernel.settings.jobs_inline:
             _after_transaction(session, spec)
         else:
             _queue(kernel).enqueue(run_job, *spec, job_timeout=600)
 
 
-@event.listens_for(Session, "after_rollback")
-def _drop_on_rollback(session: Session) -> None:
-    session.info.pop(PENDING_KEY, None)
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_on_rollback(session: Session, previous_transaction: Any) -> None:
+    pending = session.info.get(PENDING_KEY)
+    if not pending:
+        return
+    kept = [(owner, spec) for owner, spec in pending if not _within(owner, previous_transaction)]
+    if kept:
+        session.info[PENDING_KEY] = kept
+    else:
+        session.info.pop(PENDING_KEY, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_at_end(session: Session, transaction: Any) -> None:
+    # A session closed without commit or rollback (e.g. `Session.close()`) must not carry its
+    # jobs into the next transaction it begins.
+    if transaction.parent is None:
+        session.info.pop(PENDING_KEY, None)
 
 
 def _after_transaction(session: Session, spec: tuple[Any, ...]) -> None:
@@ -90,17 +128,18 @@ def _after_transaction(session: Session, spec: tuple[Any, ...]) -> None:
             log.exception("inline job %s failed", spec[0])
 
 
-_queues: dict[str, Any] = {}
+_queues: dict[tuple[str, str], Any] = {}
 
 
 def _queue(kernel: Kernel) -> Any:
     from redis import Redis
     from rq import Queue
 
-    url = kernel.settings.redis_url
-    if url not in _queues:
-        _queues[url] = Queue(kernel.settings.queue_name, connection=Redis.from_url(url))
-    return _queues[url]
+    # Keyed by URL *and* queue name: two kernels on one Redis may use different queues.
+    key = (kernel.settings.redis_url, kernel.settings.queue_name)
+    if key not in _queues:
+        _queues[key] = Queue(kernel.settings.queue_name, connection=Redis.from_url(key[0]))
+    return _queues[key]
 
 
 def run_job(path: str, tenant_id: str | None, actor_id: str | None, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
