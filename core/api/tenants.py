@@ -18,34 +18,34 @@ BLUEPRINTS = [blp]
 
 
 @blp.get("")
+@require_platform_admin
 @blp.response(200, TenantSchema(many=True))
 @blp.paginate()
-@require_platform_admin
 def list_tenants(pagination_parameters: Any) -> Any:
     """Daftar kabupaten/kota di platform."""
     return paginate(select(Tenant).order_by(Tenant.slug), pagination_parameters)
 
 
 @blp.post("")
+@require_platform_admin
 @blp.arguments(TenantSchema)
 @blp.response(201, TenantSchema)
-@require_platform_admin
 def add_tenant(body: dict[str, Any]) -> Any:
     """Daftarkan kabupaten/kota baru."""
     return create_tenant(session(), body)
 
 
 @blp.get("/<slug>")
-@blp.response(200, TenantSchema)
 @require_platform_admin
+@blp.response(200, TenantSchema)
 def show_tenant(slug: str) -> Any:
     return get_tenant(session(), slug)
 
 
 @blp.patch("/<slug>")
+@require_platform_admin
 @blp.arguments(TenantUpdateSchema)
 @blp.response(200, TenantSchema)
-@require_platform_admin
 def patch_tenant(body: dict[str, Any], slug: str) -> Any:
     """Ubah data kabupaten/kota (nonaktifkan, bukan hapus: data tidak pernah hilang)."""
     return update_tenant(session(), get_tenant(session(), slug), body)

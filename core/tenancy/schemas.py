@@ -1,14 +1,19 @@
 from __future__ import annotations
 
+import re
+
 from marshmallow import Schema, fields, validate
 
 from core.registry.wilayah import is_valid_region_code
 
+# A tenant is a kabupaten/kota: its code has exactly two parts ("63.11"), never a province
+# ("63") or a kecamatan ("63.11.01").
+_KABUPATEN_CODE = re.compile(r"^[0-9]{2}\.[0-9]{2}$")
 
 
 def _region(value: str) -> bool:
-    if not is_valid_region_code(value):
-        raise validate.ValidationError("Kode wilayah Kemendagri tidak sah (contoh: 63.11).")
+    if not _KABUPATEN_CODE.match(value) or not is_valid_region_code(value):
+        raise validate.ValidationError("Kode wilayah kabupaten/kota Kemendagri tidak sah (contoh: 63.11).")
     return True
 
 
