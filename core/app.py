@@ -13,10 +13,10 @@ from werkzeug.exceptions import HTTPException
 
 from core.auth_context import set_actor
 from core.config import PROJECT_ROOT, Settings, load_settings
-from core.db import Base, Database, set_tenant
+from core.db import Database, set_tenant
 from core.errors import Forbidden, KesosError, NotFound, Unauthorized
 from core.kernel import Kernel, set_process_kernel
-from core.plugins import PluginConflict, PluginRegistry
+from core.plugins import PluginRegistry
 from core.regulations.profiles import ProfileCatalog
 from core.rules import RuleViolation
 
@@ -48,10 +48,6 @@ def create_app(settings: Settings | None = None, *, extra_plugins: Iterable[tupl
     import core.models  # noqa: F401  (complete metadata before plugins add theirs)
 
     registry = PluginRegistry.discover(settings.blocked_plugins, extra_plugins, settings.trace_hooks)
-    core_tables = set(Base.metadata.tables) - set(registry.tables)
-    clash = sorted(t for t in registry.tables if t in core_tables)
-    if clash:
-        raise PluginConflict(f"plugin mengklaim tabel inti: {', '.join(clash)}")
     catalog = ProfileCatalog.load(registry.profile_sources, settings.tenants_dir, root=PROJECT_ROOT)
     kernel = Kernel(settings=settings, db=Database(settings.database_url), plugins=registry, profiles=catalog, app=app)
     app.extensions["kesos"] = kernel
@@ -151,7 +147,10 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(KesosError)
     def _kesos(exc: KesosError) -> Response:
-        return _error(exc.status, exc.to_dict())
+        response = _error(exc.status, exc.to_dict())
+        if exc.status == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="kesos"'  # RFC 6750 §3
+        return response
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> Response:
@@ -175,7 +174,11 @@ def _register_error_handlers(app: Flask) -> None:
             415: ("jenis_konten_tidak_didukung", "Gunakan Content-Type: application/json."),
         }
         code, message = codes.get(exc.code or 500, ("kesalahan_http", exc.description or "Kesalahan."))
-        return _error(exc.code or 500, {"code": code, "message": message})
+        response = _error(exc.code or 500, {"code": code, "message": message})
+        for name, value in exc.get_headers():
+            if name.lower() != "content-type":  # keep e.g. Allow on a 405
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:

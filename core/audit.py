@@ -13,14 +13,14 @@ from sqlalchemy import DateTime, ForeignKey, Index, String, Uuid
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core.auth_context import current_actor_id
-from core.db import JSONDoc, Base, TenantEntity, current_tenant_id, new_id, utcnow
+from core.db import UTCDateTime, JSONDoc, Base, TenantEntity, current_tenant_id, new_id, utcnow
 
 
 class AuditEntry(TenantEntity, Base):
     __tablename__ = "audit_log"
     __table_args__ = (Index("ix_audit_log_tenant_id_at", "tenant_id", "at"),)
 
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     actor_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id"))
     action: Mapped[str] = mapped_column(String(80))
     target_type: Mapped[str] = mapped_column(String(63))
@@ -35,7 +35,7 @@ class PlatformAuditEntry(Base):
     __table_args__ = (Index("ix_platform_audit_log_at", "at"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     actor_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id"))
     action: Mapped[str] = mapped_column(String(80))
     target_type: Mapped[str] = mapped_column(String(63))

@@ -3,7 +3,7 @@ development server."""
 from __future__ import annotations
 
 import sys
-from datetime import date
+from datetime import datetime
 from typing import Any
 
 import click
@@ -15,10 +15,13 @@ from core.config import ConfigError
 
 def _app() -> Flask:
     from core.app import create_app
+    from core.plugins import PluginConflict
+    from core.regulations.profiles import ProfileError
 
     try:
         return create_app()
-    except ConfigError as exc:
+    except (ConfigError, ProfileError, PluginConflict) as exc:
+        # Start-up refused: say why (the file and the field), not a traceback.
         raise click.ClickException(str(exc)) from exc
 
 
@@ -78,6 +81,7 @@ def tenants_sync(directory: str | None) -> None:
     """Terapkan tenants/*.yaml (idempoten; berkas yang salah menghentikan semuanya)."""
     from pathlib import Path
 
+    from core.errors import KesosError
     from core.tenancy.sync import TenantFileError, sync_tenants
 
     app = _app()
@@ -87,6 +91,8 @@ def tenants_sync(directory: str | None) -> None:
             report = sync_tenants(session, k, Path(directory) if directory else k.settings.tenants_dir)
     except TenantFileError as exc:
         raise click.ClickException(f"{exc} — tidak ada yang diterapkan.") from exc
+    except KesosError as exc:
+        raise click.ClickException(f"{exc.message} {exc.errors or ''}".strip() + " — tidak ada yang diterapkan.") from exc
     click.echo(f"dibuat: {', '.join(report.created) or '-'}; diubah: {', '.join(report.updated) or '-'}; tetap: {', '.join(report.unchanged) or '-'}")
 
 
@@ -112,6 +118,7 @@ def plugins() -> None:
 @click.option("--tenant", "slug", default=None, help="tampilkan status di kabupaten/kota ini")
 def plugins_list(slug: str | None) -> None:
     from core.db import tenant_context
+    from core.errors import KesosError
     from core.tenancy.services import get_tenant, plugin_states
 
     k = _kernel(_app())
@@ -119,12 +126,16 @@ def plugins_list(slug: str | None) -> None:
         for name in k.plugins.installed:
             click.echo(name)
         return
-    with k.db.unit_of_work() as session:
-        tenant = get_tenant(session, slug)
-        with tenant_context(tenant.id, session):
-            for st in plugin_states(session, k, tenant):
-                profile = st.profile.id if st.profile else "-"
-                click.echo(f"{st.plugin:<20} {'aktif' if st.enabled else 'nonaktif':<9} {profile}")
+    try:
+        with k.db.unit_of_work() as session:
+            tenant = get_tenant(session, slug)
+            with tenant_context(tenant.id, session):
+                states = plugin_states(session, k, tenant)
+    except KesosError as exc:
+        raise click.ClickException(exc.message) from exc
+    for st in states:
+        profile = st.profile.id if st.profile else "-"
+        click.echo(f"{st.plugin:<20} {'aktif' if st.enabled else 'nonaktif':<9} {profile}")
 
 
 def _configure(slug: str, name: str, **kwargs: Any) -> None:
@@ -201,9 +212,16 @@ def users_create(username: str, nama: str, password: str, slug: str | None, role
 def demo() -> None:
     """Isi data demo (dua kabupaten, petugas, penerima pelayanan) dan cetak login demo."""
     from core.demo import load_demo
+    from core.errors import KesosError
+    from core.tenancy.sync import TenantFileError
 
     k = _kernel(_app())
-    logins = load_demo(k)
+    try:
+        logins = load_demo(k)
+    except TenantFileError as exc:
+        raise click.ClickException(f"{exc} — tidak ada yang diterapkan.") from exc
+    except KesosError as exc:
+        raise click.ClickException(f"{exc.message} {exc.errors or ''}".strip()) from exc
     click.echo("\nLogin demo (kata sandi sama untuk semua: lihat di bawah):")
     for username, description in logins:
         click.echo(f"  {username:<22} {description}")
@@ -213,13 +231,13 @@ def demo() -> None:
 
 
 @main.command("tick")
-@click.option("--date", "day", default=None, help="YYYY-MM-DD (bawaan: hari ini)")
-def tick(day: str | None) -> None:
+@click.option("--date", "day", default=None, type=click.DateTime(formats=["%Y-%m-%d"]), help="YYYY-MM-DD (bawaan: hari ini)")
+def tick(day: datetime | None) -> None:
     """Jalankan pekerjaan harian setiap plugin aktif (idempoten, mengejar hari yang terlewat)."""
     from core.tick import run_daily_tick
 
     k = _kernel(_app())
-    result = run_daily_tick(date.fromisoformat(day) if day else None, kernel=k)
+    result = run_daily_tick(day.date() if day else None, kernel=k)
     for slug, plugin, d in result.ran:
         click.echo(f"ok     {slug} {plugin} {d}")
     for slug, plugin, d, err in result.failed:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SECRET_KEY = "kesos-dev-secret-not-for-production"
+ENVIRONMENTS = ("development", "test", "production")
 
 
 class ConfigError(RuntimeError):
@@ -78,7 +79,7 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: object) ->
     instance_dir = Path(env.get("KESOS_INSTANCE_DIR") or PROJECT_ROOT / "instance")
     database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_dir / 'kesos.db'}"
     values: dict[str, object] = dict(
-        env=env.get("KESOS_ENV", "development"),
+        env=(env.get("KESOS_ENV") or "development").strip().lower(),
         secret_key=env.get("SECRET_KEY", "") or DEFAULT_SECRET_KEY,
         database_url=database_url,
         migration_database_url=env.get("MIGRATION_DATABASE_URL") or database_url,
@@ -88,6 +89,7 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: object) ->
         tenants_dir=Path(env.get("KESOS_TENANTS_DIR") or PROJECT_ROOT / "tenants"),
         blocked_plugins=_list(env.get("KESOS_BLOCK_PLUGINS")),
         trace_hooks=_bool(env.get("KESOS_TRACE_HOOKS")),
+        queue_name=env.get("KESOS_QUEUE", "kesos"),
         token_ttl_hours=_positive_int("KESOS_TOKEN_TTL_HOURS", env.get("KESOS_TOKEN_TTL_HOURS"), 12),
     )
     values.update(overrides)
@@ -96,9 +98,15 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: object) ->
     return settings
 
 
-def check_settings(settings: Settings, *, secret_from_env: str | None) -> None:
+def check_settings(settings: Settings, *, secret_from_env: str | None = None) -> None:
+    # A typo ("prod", "produksi") must not silently skip the production checks below.
+    if settings.env not in ENVIRONMENTS:
+        raise ConfigError(
+            f"KESOS_ENV tidak dikenal: {settings.env!r}. Gunakan salah satu dari: {', '.join(ENVIRONMENTS)}."
+        )
     if settings.is_production:
-        if not secret_from_env or settings.secret_key == DEFAULT_SECRET_KEY:
+        # The effective key is judged (an override counts); unset falls back to the default.
+        if not settings.secret_key.strip() or settings.secret_key == DEFAULT_SECRET_KEY:
             raise ConfigError(
                 "KESOS_ENV=production membutuhkan SECRET_KEY yang kuat dan rahasia: "
                 "SECRET_KEY tidak diisi atau masih bernilai bawaan pengembangan. "

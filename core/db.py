@@ -33,6 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Engine
+from sqlalchemy.types import TypeDecorator
 from sqlalchemy.sql.util import find_tables
 from sqlalchemy.orm import (
     DeclarativeBase,
@@ -59,6 +60,26 @@ NAMING_CONVENTION = {
 JSONDoc = JSON().with_variant(JSONB(), "postgresql")
 
 
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored and returned in UTC, timezone-aware on every backend (SQLite keeps
+    no offset: without this, times would come back naive there and aware on PostgreSQL)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: give Kesos timestamps a timezone (utcnow())")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -81,7 +102,7 @@ def new_id() -> uuid.UUID:
 
 class Timestamped:
     created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, sort_order=90
+        UTCDateTime, default=utcnow, sort_order=90
     )
 
 

@@ -189,5 +189,6 @@ def kesos_report_generated(session: Session, tenant: Tenant, report: str, result
     """Called after a report run finished successfully, in the job's transaction.
 
     `report` is the report's name and `result` its data. Returns nothing (e.g. notify the
-    Dinas Sosial, archive the yearly report).
+    Dinas Sosial, archive the yearly report). Runs in a savepoint: an exception undoes the
+    hooks' writes and is recorded in the run's `error`; the run stays done.
     """

@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, object_session
 
 from core.config import Settings
 from core.db import Database
@@ -36,10 +36,38 @@ class Kernel:
 
     def hooks(self, session: Session, tenant: Tenant) -> TenantHooks:
         """The tenant's hook relay (only its enabled plugins), cached per `plugins_version`."""
-        return self.plugins.for_tenant(tenant.id, tenant.plugins_version, self._enabled_loader(session, tenant))
+        return self.plugins.for_tenant(
+            tenant.id, tenant.plugins_version, self._enabled_loader(session, tenant), cache=not _toggling(session, tenant)
+        )
 
     def enabled_plugins(self, session: Session, tenant: Tenant) -> frozenset[str]:
-        return self.plugins.enabled_for(tenant.id, tenant.plugins_version, self._enabled_loader(session, tenant))
+        return self.plugins.enabled_for(
+            tenant.id, tenant.plugins_version, self._enabled_loader(session, tenant), cache=not _toggling(session, tenant)
+        )
+
+
+# A relay built from a toggle that is not committed yet must not be cached: if the transaction
+# rolls back, another process may later commit a different toggle reaching the same
+# plugins_version, and this process would keep serving the state that never was.
+_TOGGLED = "kesos_toggled_tenants"
+
+
+@event.listens_for(Tenant.plugins_version, "set")
+def _mark_toggle(target: Tenant, value: Any, oldvalue: Any, initiator: Any) -> None:
+    session = object_session(target)
+    if session is not None and target.id is not None:
+        session.info.setdefault(_TOGGLED, set()).add(target.id)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _toggles_settled(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop(_TOGGLED, None)
+
+
+def _toggling(session: Session, tenant: Tenant) -> bool:
+    owner = object_session(tenant)
+    return any(tenant.id in s.info.get(_TOGGLED, ()) for s in (session, owner) if s is not None)
 
 
 _process_kernel: Kernel | None = None

@@ -29,7 +29,7 @@ MIGRATIONS_DIR: Path = PROJECT_ROOT / "migrations"
 CORE_VERSIONS_DIR: Path = MIGRATIONS_DIR / "versions"
 
 # History is append-only (principle 8): the app role may INSERT and SELECT these, nothing more.
-APPEND_ONLY_TABLES = ("audit_log", "platform_audit_log", "case_events")
+APPEND_ONLY_TABLES = ("audit_log", "platform_audit_log", "case_events", "profile_snapshots")
 
 _NO_PLUGINS: Mapping[str, Path] = MappingProxyType({})
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")

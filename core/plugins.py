@@ -30,7 +30,19 @@ KERNEL_PLUGIN = "kesos.core"
 
 
 class PluginConflict(RuntimeError):
-    """Two plugins claim the same thing (a table, a case type, a report): start-up stops."""
+    """Two plugins claim the same thing (a table, a case type, a report), or a plugin claims
+    the kernel's: start-up stops."""
+
+
+def _kernel_tables() -> frozenset[str]:
+    """Tables of the kernel's own models (defined under `core`), whatever plugins are loaded:
+    Base.metadata holds plugin tables too once their models are imported."""
+    import core.models  # noqa: F401  (every kernel model mapped)
+    from core.db import Base
+
+    return frozenset(
+        m.local_table.name for m in Base.registry.mappers if m.class_.__module__.split(".", 1)[0] == "core"
+    )
 
 
 class TenantHooks:
@@ -134,9 +146,12 @@ class PluginRegistry:
         self.blueprints = {p: list(b) for p, b in self._per_plugin("kesos_register_blueprints").items()}
         self.profile_sources = dict(self._per_plugin("kesos_register_profiles"))
         self.migration_dirs = {p: Path(d) for p, d in self._per_plugin("kesos_register_migrations").items()}
+        kernel_tables = _kernel_tables()
         for plugin, models in self._per_plugin("kesos_register_models").items():
             for model in models:
                 table = model.__table__.name
+                if table in kernel_tables:
+                    raise PluginConflict(f"plugin {plugin} mengklaim tabel inti '{table}'")
                 if table in self.tables and self.tables[table] != plugin:
                     raise PluginConflict(
                         f"tabel '{table}' diklaim oleh dua plugin: {self.tables[table]} dan {plugin}"
@@ -157,24 +172,27 @@ class PluginRegistry:
 
     # -- per tenant ------------------------------------------------------------------------------
 
-    def for_tenant(self, tenant_id: uuid.UUID, version: int, load_enabled: Any) -> TenantHooks:
+    def for_tenant(self, tenant_id: uuid.UUID, version: int, load_enabled: Any, *, cache: bool = True) -> TenantHooks:
         """The tenant's hook relay. `load_enabled()` (a database read of the tenant's enabled
-        plugins) is called only when the cache is empty or stale for `version`."""
-        return self._entry(tenant_id, version, load_enabled).hooks
+        plugins) is called only when the cache is empty or stale for `version`. `cache=False`
+        (a toggle not yet committed) builds a relay from `load_enabled()` and keeps it out of
+        the cache."""
+        return self._entry(tenant_id, version, load_enabled, cache).hooks
 
-    def enabled_for(self, tenant_id: uuid.UUID, version: int, load_enabled: Any) -> frozenset[str]:
-        return self._entry(tenant_id, version, load_enabled).enabled
+    def enabled_for(self, tenant_id: uuid.UUID, version: int, load_enabled: Any, *, cache: bool = True) -> frozenset[str]:
+        return self._entry(tenant_id, version, load_enabled, cache).enabled
 
-    def _entry(self, tenant_id: uuid.UUID, version: int, load_enabled: Any) -> _TenantEntry:
+    def _entry(self, tenant_id: uuid.UUID, version: int, load_enabled: Any, cache: bool = True) -> _TenantEntry:
         entry = self._tenants.get(tenant_id)
-        if entry is not None and entry.version == version:
+        if cache and entry is not None and entry.version == version:
             return entry
         enabled = frozenset(n for n in load_enabled() if n in self.installed)
         disabled = frozenset(self.installed) - enabled
         entry = _TenantEntry(version, enabled, TenantHooks(self.pm, disabled))
         with self._lock:
-            self._tenants[tenant_id] = entry
             self.builds += 1
+            if cache:
+                self._tenants[tenant_id] = entry
         return entry
 
     def invalidate(self, tenant_id: uuid.UUID) -> None:

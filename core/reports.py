@@ -11,7 +11,7 @@ from marshmallow import Schema
 from sqlalchemy import DateTime, ForeignKey, Index, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.db import JSONDoc, Base, TenantEntity, utcnow
+from core.db import UTCDateTime, JSONDoc, Base, TenantEntity, utcnow
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -49,7 +49,7 @@ class ReportRun(TenantEntity, Base):
     params: Mapped[dict[str, Any]] = mapped_column(JSONDoc, default=dict)
     status: Mapped[str] = mapped_column(String(20), default="queued")  # queued/running/done/failed
     requested_by: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id"))
-    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc)
     error: Mapped[str | None] = mapped_column(Text)

@@ -27,7 +27,7 @@ from core.api.common import (
 )
 from core.cases.models import Case, CaseEvent
 from core.cases.workflow import CaseContext, CaseType, Guard, Stage
-from core.db import Base, TenantEntity, TenantScoped, get_owned, new_id, tenant_fk, utcnow
+from core.db import JSONDoc, Base, TenantEntity, TenantScoped, UTCDateTime, get_owned, new_id, tenant_fk, utcnow
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed
 from core.jobs import JobContext, enqueue
 from core.migrate import enable_tenant_rls
@@ -42,7 +42,7 @@ from core.tenancy.models import Tenant
 record_audit = audit.record
 
 __all__ = [
-    "Base", "Blueprint", "Case", "CaseContext", "CaseEvent", "CaseType", "Citation", "Conflict",
+    "Base", "Blueprint", "JSONDoc", "UTCDateTime", "Case", "CaseContext", "CaseEvent", "CaseType", "Citation", "Conflict",
     "Forbidden", "Guard", "Household", "InvalidInput", "JobContext", "NotFound", "Organization",
     "Person", "PreconditionFailed", "ProfileSource", "RegulationProfile", "Report",
     "ReportContext", "RuleViolation", "Stage", "StaffCredential", "Tenant", "TenantEntity",

@@ -1,6 +1,7 @@
 """The tenant's audit log (tenant_admin, auditor): read-only, filterable, paginated."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
 from marshmallow import Schema, fields, validate
@@ -8,6 +9,7 @@ from sqlalchemy import select
 
 from core.api.common import paginate, require, tenant_blueprint
 from core.audit import AuditEntry
+from core.registry.schemas import UtcDateTime
 
 blp = tenant_blueprint("audit", __name__, "audit", "Log audit (hanya baca)")
 BLUEPRINTS = [blp]
@@ -15,7 +17,7 @@ BLUEPRINTS = [blp]
 
 class AuditEntrySchema(Schema):
     id = fields.UUID()
-    at = fields.DateTime()
+    at = UtcDateTime()
     actor_id = fields.UUID(allow_none=True)
     action = fields.String()
     target_type = fields.String()
@@ -28,15 +30,23 @@ class AuditQuerySchema(Schema):
     target_type = fields.String(validate=validate.Length(max=63))
     target_id = fields.String(validate=validate.Length(max=100))
     actor_id = fields.UUID()
-    since = fields.DateTime()
-    until = fields.DateTime()
+    since = fields.DateTime(metadata={"description": "sejak (ISO 8601; tanpa zona waktu dianggap UTC)"})
+    until = fields.DateTime(metadata={"description": "sampai, tidak termasuk (ISO 8601; tanpa zona waktu dianggap UTC)"})
+
+
+def _utc(value: datetime) -> datetime:
+    """Entries are stored in UTC; a bound given in WIB/WITA/WIT must be converted, not compared
+    as written (SQLite compares the text)."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
 
 
 @blp.get("")
+@require("audit.read")
 @blp.arguments(AuditQuerySchema, location="query")
 @blp.response(200, AuditEntrySchema(many=True))
 @blp.paginate()
-@require("audit.read")
 def list_audit(query: dict[str, Any], pagination_parameters: Any) -> Any:
     """Semua perubahan di kabupaten/kota ini, terbaru dahulu."""
     stmt = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
@@ -44,7 +54,7 @@ def list_audit(query: dict[str, Any], pagination_parameters: Any) -> Any:
         if key in query:
             stmt = stmt.where(getattr(AuditEntry, key) == query[key])
     if "since" in query:
-        stmt = stmt.where(AuditEntry.at >= query["since"])
+        stmt = stmt.where(AuditEntry.at >= _utc(query["since"]))
     if "until" in query:
-        stmt = stmt.where(AuditEntry.at < query["until"])
+        stmt = stmt.where(AuditEntry.at < _utc(query["until"]))
     return paginate(stmt, pagination_parameters)

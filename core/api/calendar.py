@@ -10,6 +10,7 @@ from sqlalchemy import select
 from core import audit
 from core.api.common import current_tenant, require, session, tenant_blueprint
 from core.errors import Conflict, NotFound
+from core.calendar import TENANT_DAY_OFF_REASON
 from core.tenancy.calendar import tenant_calendar
 from core.tenancy.models import TenantDayOff
 
@@ -22,8 +23,17 @@ class DayOffSchema(Schema):
     keterangan = fields.String(required=True, validate=validate.Length(min=2, max=200))
 
 
+# Holiday data exists for these years only; far outside them a "deadline" means nothing (and
+# year 9999 would overflow).
+EARLIEST, LATEST = date(1950, 1, 1), date(2100, 12, 31)
+
+
 class DeadlineQuerySchema(Schema):
-    dari = fields.Date(required=True, metadata={"description": "tanggal mulai (tidak dihitung)"})
+    dari = fields.Date(
+        required=True,
+        validate=validate.Range(min=EARLIEST, max=LATEST, error=f"Tanggal harus antara {EARLIEST.isoformat()} dan {LATEST.isoformat()}."),
+        metadata={"description": "tanggal mulai (tidak dihitung)"},
+    )
     hari_kerja = fields.Integer(required=True, validate=validate.Range(min=0, max=365))
 
 
@@ -35,16 +45,16 @@ class DeadlineSchema(Schema):
 
 
 @blp.get("/days-off")
-@blp.response(200, DayOffSchema(many=True))
 @require("calendar.read")
+@blp.response(200, DayOffSchema(many=True))
 def list_days_off() -> Any:
     return list(session().scalars(select(TenantDayOff).order_by(TenantDayOff.tanggal)))
 
 
 @blp.post("/days-off")
+@require("calendar.manage")
 @blp.arguments(DayOffSchema)
 @blp.response(201, DayOffSchema)
-@require("calendar.manage")
 def add_day_off(body: dict[str, Any]) -> Any:
     """Tetapkan hari libur daerah: tenggat hari kerja bergeser karenanya."""
     s = session()
@@ -58,8 +68,8 @@ def add_day_off(body: dict[str, Any]) -> Any:
 
 
 @blp.delete("/days-off/<string:tanggal>")
-@blp.response(204)
 @require("calendar.manage")
+@blp.response(204)
 def remove_day_off(tanggal: str) -> None:
     s = session()
     try:
@@ -74,19 +84,31 @@ def remove_day_off(tanggal: str) -> None:
 
 
 @blp.get("/deadline")
+@require("calendar.read")
 @blp.arguments(DeadlineQuerySchema, location="query")
 @blp.response(200, DeadlineSchema)
-@require("calendar.read")
 def deadline(query: dict[str, Any]) -> Any:
     """Hitung tenggat dalam hari kerja (akhir pekan, libur nasional, cuti bersama bila
     berlaku, dan libur daerah tidak dihitung)."""
-    cal = tenant_calendar(session(), current_tenant())
+    s = session()
+    cal = tenant_calendar(s, current_tenant())
     due = cal.add_working_days(query["dari"], query["hari_kerja"])
+    # The tenant's own days off are shown with the reason it gave ("Libur daerah: Hari Jadi …").
+    own: dict[date, str] = {
+        tanggal: keterangan
+        for tanggal, keterangan in s.execute(
+            select(TenantDayOff.tanggal, TenantDayOff.keterangan).where(
+                TenantDayOff.tanggal > query["dari"], TenantDayOff.tanggal <= due
+            )
+        )
+    }
     skipped = []
     d = query["dari"]
     while d < due:
         d = date.fromordinal(d.toordinal() + 1)
         reason = cal.reason_off(d)
+        if reason == TENANT_DAY_OFF_REASON and d in own:
+            reason = f"{TENANT_DAY_OFF_REASON}: {own[d]}"
         if reason:
             skipped.append({"tanggal": d.isoformat(), "keterangan": reason})
     return {"dari": query["dari"], "hari_kerja": query["hari_kerja"], "jatuh_tempo": due, "hari_libur_dilewati": skipped}

@@ -79,8 +79,8 @@ def show_case(case_id: uuid.UUID) -> Any:
 def advance(body: dict[str, Any], case_id: uuid.UUID) -> Any:
     """Pindahkan kasus ke tahap berikutnya. Wajib If-Match (ETag kasus); tahap tidak boleh
     dilompati; penolakan menyebut pasal yang menolaknya."""
-    version = expected_version()
     case = get_case(session(), kernel(), current_tenant(), case_id)
+    version = expected_version(case.version)
     advance_case(
         session(), kernel(), current_tenant(), case,
         to_stage=body["to_stage"], data=body["data"], expected_version=version, actor_id=current_user().id,

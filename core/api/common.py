@@ -98,12 +98,15 @@ def etag(version: int) -> str:
     return f'"{version}"'
 
 
-def expected_version() -> int:
-    """The version the client last saw, from If-Match. Missing → 428; unreadable → 412."""
+def expected_version(current: int | None = None) -> int:
+    """The version the client last saw, from If-Match. Missing → 428; unreadable → 412;
+    `*` matches whatever version is current (RFC 9110 §13.1.1), given as `current`."""
     header = request.headers.get("If-Match")
     if not header:
         raise PreconditionRequired()
     value = header.strip()
+    if value == "*" and current is not None:
+        return current
     if value.startswith("W/"):
         value = value[2:]
     try:

@@ -1,6 +1,7 @@
 """Reports contributed by enabled plugins: request a run (a job), then read its result."""
 from __future__ import annotations
 
+import logging
 import uuid
 from typing import Any
 
@@ -14,6 +15,8 @@ from core.jobs import JobContext, enqueue
 from core.reports import ReportContext, ReportRun
 from core.db import get_owned, utcnow
 from core.tenancy.services import tenant_profile
+
+log = logging.getLogger(__name__)
 
 blp = tenant_blueprint("reports", __name__, "reports", "Laporan")
 BLUEPRINTS = [blp]
@@ -82,7 +85,9 @@ def request_run(body: dict[str, Any], name: str) -> Any:
 @blp.paginate()
 @require("reports.read")
 def list_runs(pagination_parameters: Any) -> Any:
-    return paginate(select(ReportRun).order_by(ReportRun.requested_at.desc()), pagination_parameters)
+    """Runs of the reports available here: a disabled plugin's runs are kept, not shown."""
+    stmt = select(ReportRun).where(ReportRun.report.in_(sorted(_available())))
+    return paginate(stmt.order_by(ReportRun.requested_at.desc(), ReportRun.id), pagination_parameters)
 
 
 @blp.get("/runs/<uuid:run_id>")
@@ -90,7 +95,7 @@ def list_runs(pagination_parameters: Any) -> Any:
 @require("reports.read")
 def show_run(run_id: uuid.UUID) -> Any:
     run = get_owned(session(), ReportRun, run_id)
-    if run is None:
+    if run is None or run.report not in _available():
         raise NotFound()
     return run
 
@@ -112,6 +117,13 @@ def build_report(ctx: JobContext, run_id: str) -> None:
         run.status, run.error, run.finished_at = "failed", str(exc)[:2000], utcnow()
         return
     run.status, run.result, run.finished_at = "done", result, utcnow()
-    ctx.kernel.hooks(ctx.session, ctx.tenant).kesos_report_generated(
-        session=ctx.session, tenant=ctx.tenant, report=run.report, result=result
-    )
+    try:
+        # A failing listener (notification, archive) must not lose the report it was told of:
+        # its writes are undone, the run stays done and says what failed.
+        with ctx.session.begin_nested():
+            ctx.kernel.hooks(ctx.session, ctx.tenant).kesos_report_generated(
+                session=ctx.session, tenant=ctx.tenant, report=run.report, result=result
+            )
+    except Exception as exc:  # noqa: BLE001
+        log.exception("kesos_report_generated failed for %s", run.report)
+        run.error = f"kesos_report_generated gagal: {exc}"[:2000]

@@ -31,9 +31,9 @@ def _out(rows: list[tuple[Any, Any]]) -> list[dict[str, Any]]:
 
 
 @blp.get("")
+@require("staff.read")
 @blp.response(200, StaffSchema(many=True))
 @blp.paginate()
-@require("staff.read")
 def list_staff(pagination_parameters: Any) -> Any:
     stmt = staff_query(current_tenant().id)
     s = session()
@@ -43,9 +43,9 @@ def list_staff(pagination_parameters: Any) -> Any:
 
 
 @blp.post("")
+@require("staff.manage")
 @blp.arguments(StaffCreateSchema)
 @blp.response(201, StaffSchema)
-@require("staff.manage")
 def add_staff(body: dict[str, Any]) -> Any:
     """Buat akun petugas di kabupaten/kota ini dengan perannya dan kredensialnya."""
     s = session()
@@ -56,16 +56,16 @@ def add_staff(body: dict[str, Any]) -> Any:
 
 
 @blp.get("/<uuid:user_id>")
-@blp.response(200, StaffSchema)
 @require("staff.read")
+@blp.response(200, StaffSchema)
 def show_staff(user_id: uuid.UUID) -> Any:
     return _out([get_staff_member(session(), current_tenant(), user_id)])[0]
 
 
 @blp.patch("/<uuid:user_id>")
+@require("staff.manage")
 @blp.arguments(StaffUpdateSchema)
 @blp.response(200, StaffSchema)
-@require("staff.manage")
 def patch_staff(body: dict[str, Any], user_id: uuid.UUID) -> Any:
     s = session()
     user, cred = get_staff_member(s, current_tenant(), user_id)

@@ -16,7 +16,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.db import JSONDoc, Base, TenantEntity, TenantScoped, tenant_fk, utcnow
+from core.db import UTCDateTime, JSONDoc, Base, TenantEntity, TenantScoped, tenant_fk, utcnow
 
 SUBJECT_TYPES = ("person", "household", "organization", "community")
 
@@ -52,8 +52,8 @@ class Case(TenantEntity, Base):
     community_name: Mapped[str | None] = mapped_column(String(300))
     stage: Mapped[str] = mapped_column(String(63))
     status: Mapped[str] = mapped_column(String(20), default="open")  # open / closed
-    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     opened_by: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id"))
     profile_id: Mapped[str] = mapped_column(String(100))
     profile_version: Mapped[int] = mapped_column(Integer)
@@ -76,7 +76,7 @@ class CaseAssignment(TenantScoped, Base):
     case_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     user_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id"), primary_key=True)
     peran: Mapped[str] = mapped_column(String(30))
-    assigned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class CaseEvent(TenantEntity, Base):
@@ -89,7 +89,7 @@ class CaseEvent(TenantEntity, Base):
     )
 
     case_id: Mapped[uuid.UUID] = mapped_column(Uuid)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     actor_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id"))
     kind: Mapped[str] = mapped_column(String(30))  # opened / advanced / updated / assigned
     from_stage: Mapped[str | None] = mapped_column(String(63))

@@ -66,6 +66,10 @@ def _check_subject(session: Session, case_type: CaseType, values: dict[str, Any]
 def _check_assignees(session: Session, tenant: Tenant, user_ids: list[uuid.UUID]) -> None:
     if not user_ids:
         return
+    twice = sorted({str(u) for u in user_ids if user_ids.count(u) > 1})
+    if twice:
+        # One assignment per worker and case (its primary key): say so, rather than fail on insert.
+        raise InvalidInput({"assigned": [f"Petugas yang sama ditugaskan lebih dari sekali: {', '.join(twice)}."]})
     found = set(
         session.scalars(
             select(Membership.user_id).where(Membership.tenant_id == tenant.id, Membership.user_id.in_(user_ids))

@@ -1,11 +1,36 @@
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
 from marshmallow import Schema, ValidationError, fields, validate
 
 from core.registry.nik import mask_nik
 from core.registry.wilayah import is_valid_region_code
 
+class UtcDateTime(fields.DateTime):
+    """A timestamp always shown with its offset: SQLite hands back the stored UTC value without
+    tzinfo, PostgreSQL with it; clients must see the same "+00:00" from both."""
+
+    def _serialize(self, value: datetime | None, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return super()._serialize(value, attr, obj, **kwargs)  # type: ignore[no-any-return]
+
+
 DIGITS_16 = validate.Regexp(r"^[0-9]{16}$", error="Harus 16 digit angka.")
+
+EARLIEST_BIRTH = date(1900, 1, 1)
+# WIT (UTC+9) is the first Indonesian zone to reach a new day: a baby born this morning in
+# Jayapura must not be "in the future" for a server running on UTC.
+_WIT = timezone(timedelta(hours=9))
+
+
+def birth_date(value: date) -> None:
+    if value > datetime.now(_WIT).date():
+        raise ValidationError("Tanggal lahir tidak boleh setelah hari ini.")
+    if value < EARLIEST_BIRTH:
+        raise ValidationError(f"Tanggal lahir tidak boleh sebelum {EARLIEST_BIRTH.strftime('%d-%m-%Y')}.")
 
 
 def region_code(value: str) -> None:
@@ -16,7 +41,7 @@ def region_code(value: str) -> None:
 class PersonCreateSchema(Schema):
     nik = fields.String(required=True, validate=DIGITS_16)
     nama = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    tanggal_lahir = fields.Date(required=True)
+    tanggal_lahir = fields.Date(required=True, validate=birth_date)
     jenis_kelamin = fields.String(required=True, validate=validate.OneOf(["L", "P"], error="Isi L (laki-laki) atau P (perempuan)."))
     alamat = fields.String(load_default=None, validate=validate.Length(max=500))
     kode_wilayah = fields.String(load_default=None, validate=region_code)
@@ -27,7 +52,7 @@ class PersonCreateSchema(Schema):
 class PersonUpdateSchema(Schema):
     nik = fields.String(validate=DIGITS_16)
     nama = fields.String(validate=validate.Length(min=1, max=200))
-    tanggal_lahir = fields.Date()
+    tanggal_lahir = fields.Date(validate=birth_date)
     jenis_kelamin = fields.String(validate=validate.OneOf(["L", "P"], error="Isi L (laki-laki) atau P (perempuan)."))
     alamat = fields.String(allow_none=True, validate=validate.Length(max=500))
     kode_wilayah = fields.String(allow_none=True, validate=region_code)
@@ -53,7 +78,7 @@ class PersonDetailSchema(PersonSchema):
     nik = fields.String()
     nomor_kk = fields.String(allow_none=True)
     alamat = fields.String(allow_none=True)
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
     warnings = fields.List(fields.String(), dump_default=[])
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from core import audit
@@ -28,12 +28,18 @@ def _check_person(values: dict[str, Any]) -> list[str]:
     return list(result.warnings)
 
 
+def _require_household(session: Session, household_id: uuid.UUID | None) -> None:
+    """A person may only join a household of the same tenant. A missing one is a mistake in
+    the form (422 on `household_id`), not a missing resource: the URL itself exists."""
+    if household_id is not None and get_owned(session, Household, household_id) is None:
+        raise InvalidInput({"household_id": ["Keluarga tidak ditemukan di kabupaten/kota ini."]})
+
+
 def create_person(session: Session, values: dict[str, Any]) -> tuple[Person, list[str]]:
     warnings = _check_person(values)
     if session.scalar(select(Person.id).where(Person.nik == values["nik"])) is not None:
         raise Conflict("nik_sudah_terdaftar", "NIK ini sudah terdaftar di kabupaten/kota ini.")
-    if values.get("household_id"):
-        get_household(session, values["household_id"])
+    _require_household(session, values.get("household_id"))
     person = Person(**values)
     session.add(person)
     session.flush()
@@ -52,8 +58,7 @@ def update_person(session: Session, person: Person, values: dict[str, Any]) -> t
     if "nik" in values and values["nik"] != person.nik:
         if session.scalar(select(Person.id).where(Person.nik == values["nik"])) is not None:
             raise Conflict("nik_sudah_terdaftar", "NIK ini sudah terdaftar di kabupaten/kota ini.")
-    if values.get("household_id"):
-        get_household(session, values["household_id"])
+    _require_household(session, values.get("household_id"))
     # The audit entry names the fields changed, never the NIK values themselves.
     changed = sorted(k for k, v in values.items() if getattr(person, k) != v)
     for key, value in values.items():
@@ -76,7 +81,8 @@ def persons_query(q: str | None = None, nik: str | None = None) -> Select[tuple[
     if nik:
         stmt = stmt.where(Person.nik == nik)
     if q:
-        stmt = stmt.where(Person.nama.ilike(f"%{q}%"))
+        # autoescape: a "%" or "_" typed by the user is searched for, not a wildcard.
+        stmt = stmt.where(Person.nama.icontains(q, autoescape=True))
     return stmt
 
 
@@ -115,7 +121,7 @@ def get_organization(session: Session, org_id: uuid.UUID) -> Organization:
 def organizations_query(q: str | None = None, jenis: str | None = None) -> Select[tuple[Organization]]:
     stmt = select(Organization).order_by(Organization.nama, Organization.id)
     if q:
-        stmt = stmt.where(or_(Organization.nama.ilike(f"%{q}%")))
+        stmt = stmt.where(Organization.nama.icontains(q, autoescape=True))
     if jenis:
         stmt = stmt.where(Organization.jenis == jenis)
     return stmt

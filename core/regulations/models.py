@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.db import JSONDoc, Base, utcnow
+from core.db import UTCDateTime, JSONDoc, Base, utcnow
 
 
 class ProfileSnapshot(Base):
@@ -21,4 +21,4 @@ class ProfileSnapshot(Base):
     version: Mapped[int] = mapped_column(Integer, primary_key=True)
     content_hash: Mapped[str] = mapped_column(String(64))
     content: Mapped[dict[str, Any]] = mapped_column(JSONDoc)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

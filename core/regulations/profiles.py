@@ -120,6 +120,24 @@ class RegulationProfile:
         }
 
 
+class NamedDict(fields.Dict):
+    """A `Dict` whose errors are keyed the way the file is written
+    (`parameters.usia_minimum.citation.pasal`), without marshmallow's own "key"/"value" level
+    (`parameters.usia_minimum.value.citation.pasal` names a field that is not in the file)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        try:
+            return super()._deserialize(value, attr, data, **kwargs)
+        except ValidationError as exc:
+            if not isinstance(exc.messages, dict):
+                raise
+            flat = {
+                k: (v.get("key") or v.get("value")) if isinstance(v, dict) and v and set(v) <= {"key", "value"} else v
+                for k, v in exc.messages.items()
+            }
+            raise ValidationError(flat, valid_data=exc.valid_data) from exc
+
+
 class _CitationSchema(Schema):
     class Meta:
         unknown = RAISE
@@ -150,15 +168,15 @@ class _ProfileFileSchema(Schema):
     regulation = fields.String(required=True, validate=validate.Length(min=1, max=200))
     extends = fields.String(load_default=None, validate=PROFILE_ID)
     effective_from = fields.Date(required=True)
-    parameters = fields.Dict(
-        keys=fields.String(), values=fields.Nested(_ParameterSchema), load_default=dict
-    )
+    parameters = NamedDict(keys=fields.String(), values=fields.Nested(_ParameterSchema), load_default=dict)
 
 
 def _first_error(messages: Any, prefix: str = "") -> tuple[str, str]:
     """Flatten marshmallow's nested error dict to (field.path, message) of the first error."""
     if isinstance(messages, dict):
         key, sub = next(iter(messages.items()))
+        if key == "_schema":  # an error of the mapping itself, not of one of its fields
+            return _first_error(sub, prefix)
         path = f"{prefix}.{key}" if prefix else str(key)
         return _first_error(sub, path)
     if isinstance(messages, list) and messages:
@@ -166,15 +184,31 @@ def _first_error(messages: Any, prefix: str = "") -> tuple[str, str]:
     return prefix or "(file)", str(messages)
 
 
+class TextDatesLoader(yaml.SafeLoader):
+    """YAML's safe loader, except that dates stay text: the schema then parses them and names
+    the field of an impossible one (`2026-02-30`), which YAML's own date type would turn into a
+    bare ValueError with no field; and a date-valued parameter stays JSON for its snapshot."""
+
+
+TextDatesLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_yaml(text: Any) -> Any:
+    return yaml.load(text, Loader=TextDatesLoader)  # noqa: S506 — a SafeLoader subclass
+
+
 def _read_yaml(path: Path, display: str) -> dict[str, Any]:
     try:
         with path.open(encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
+            data = load_yaml(fh)
     except yaml.YAMLError as exc:
         raise ProfileError(display, "(yaml)", f"bukan YAML yang sah: {exc}") from exc
     if not isinstance(data, dict):
         raise ProfileError(display, "(file)", "isi berkas harus berupa mapping YAML")
-    # YAML turns 2017-08-22 into a date; the schema wants text.
+    # Only an explicit `!!timestamp` tag still yields a date here; the schema wants text.
     if isinstance(data.get("effective_from"), date):
         data["effective_from"] = data["effective_from"].isoformat()
     return data
@@ -235,6 +269,13 @@ class ProfileCatalog:
             for tdir in sorted(p for p in tenants_dir.iterdir() if (p / "profiles").is_dir()):
                 for path in sorted((tdir / "profiles").glob("*.yaml")):
                     add(path, tdir.name)
+        # A case records only the profile id and version it was opened under: a tenant-local
+        # profile reusing a national id would make that record ambiguous.
+        for (tenant, pid), raw in sorted(raws.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
+            if tenant is not None and (None, pid) in raws:
+                raise ProfileError(
+                    raw.source, "id", f"id profil '{pid}' sudah dipakai profil nasional {raws[(None, pid)].source}; pakai id lain"
+                )
 
         for (tenant, pid), raw in sorted(raws.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
             profile = catalog._resolve(raws, tenant, pid, ())
@@ -290,6 +331,14 @@ class ProfileCatalog:
                     huruf=c.get("huruf"),
                 )
             previous = params.get(name, {})
+            if citation is None and previous and previous["value"] != entry["value"]:
+                # Inheriting the parent's article for a value the parent does not set would cite
+                # the wrong law to the person refused (DESIGN.md, principle 1).
+                raise ProfileError(
+                    raw.source,
+                    f"parameters.{name}.citation",
+                    f"nilai diubah dari profil induk '{data['extends']}'; sebutkan pasal yang mengaturnya",
+                )
             params[name] = {
                 "value": entry["value"],
                 "citation": citation or previous.get("citation"),

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, DateTime, Integer, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.db import Base, TenantScoped, Timestamped, new_id, utcnow
+from core.db import UTCDateTime, Base, TenantScoped, Timestamped, new_id, utcnow
 
 
 class Tenant(Timestamped, Base):
@@ -38,7 +38,7 @@ class TenantPlugin(TenantScoped, Base):
     plugin: Mapped[str] = mapped_column(String(63), primary_key=True)
     enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     profile_id: Mapped[str | None] = mapped_column(String(100))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
 class TenantDayOff(TenantScoped, Base):
@@ -58,4 +58,4 @@ class DailyTickRun(TenantScoped, Base):
 
     plugin: Mapped[str] = mapped_column(String(63), primary_key=True)
     tanggal: Mapped[date] = mapped_column(Date, primary_key=True)
-    ran_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    ran_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.db import tenant_context
-from core.errors import Conflict, InvalidInput, NotFound
+from core.errors import Conflict, InvalidInput, KesosError, NotFound
 from core.kernel import Kernel
 from core.regulations.profiles import RegulationProfile, diff
 from core.tenancy.models import Tenant, TenantPlugin
@@ -70,19 +70,36 @@ def plugin_states(session: Session, kernel: Kernel, tenant: Tenant) -> list[Plug
     return states
 
 
-def chosen_profile(kernel: Kernel, tenant: Tenant, profile_id: str | None, plugin: str) -> RegulationProfile | None:  # type: ignore[return]
+class ProfileUnavailable(KesosError):
+    """The tenant chose a profile the catalog no longer has (e.g. a tenant-local file removed):
+    judging new cases by another profile instead, silently, would apply the wrong law."""
+
+    status = 409
+    code = "profil_tidak_tersedia"
+
+
+def chosen_profile(kernel: Kernel, tenant: Tenant, profile_id: str | None, plugin: str) -> RegulationProfile | None:
+    """The tenant's profile for `plugin`: the one it chose, or the plugin's default when it
+    chose none. None when the plugin has no profiles, or when the chosen one is gone."""
     if plugin not in kernel.profiles.sources:
-        return None  # type: ignore[return-value]
+        return None
     if profile_id:
         found = kernel.profiles.get(profile_id, tenant.slug)
-        if found is not None:
-            return found
+        return found if found is not None and found.plugin == plugin else None
     return kernel.profiles.default_for(plugin)
 
 
 def tenant_profile(session: Session, kernel: Kernel, tenant: Tenant, plugin: str) -> RegulationProfile:
     row = session.get(TenantPlugin, (tenant.id, plugin))
-    return chosen_profile(kernel, tenant, row.profile_id if row else None, plugin)
+    profile = chosen_profile(kernel, tenant, row.profile_id if row else None, plugin)
+    if profile is None and row is not None and row.profile_id and plugin in kernel.profiles.sources:
+        raise ProfileUnavailable(
+            message=(
+                f"Profil regulasi '{row.profile_id}' yang dipilih untuk layanan {plugin} tidak lagi tersedia. "
+                "Admin Dinas Sosial perlu memilih profil lain sebelum kasus baru dapat dibuka."
+            )
+        )
+    return profile  # type: ignore[return-value]
 
 
 def configure_plugin(

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.db import tenant_context
 from core.kernel import Kernel
-from core.regulations.profiles import _first_error
+from core.regulations.profiles import NamedDict, _first_error, load_yaml
 from core.registry.wilayah import is_valid_region_code
 from core.tenancy.models import Tenant, TenantDayOff
 from core.tenancy.services import configure_plugin, create_tenant, update_tenant
@@ -27,8 +27,13 @@ SLUG = validate.Regexp(r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$", error="slug hanya h
 
 
 class TenantFileError(Exception):
+    """A tenant file that cannot be applied; says which file and which field."""
+
     def __init__(self, source: str, field_path: str, message: str) -> None:
         super().__init__(f"{source}: {field_path}: {message}")
+        self.source = source
+        self.field_path = field_path
+        self.message = message
 
 
 class _PluginSchema(Schema):
@@ -60,7 +65,7 @@ class TenantFileSchema(Schema):
     provinsi = fields.String(required=True, validate=validate.Length(min=3, max=100))
     aktif = fields.Boolean(load_default=True)
     cuti_bersama_libur = fields.Boolean(load_default=True)
-    plugins = fields.Dict(keys=fields.String(), values=fields.Nested(_PluginSchema), load_default=dict)
+    plugins = NamedDict(keys=fields.String(), values=fields.Nested(_PluginSchema), load_default=dict)
     days_off = fields.List(fields.Nested(_DayOffSchema), load_default=list)
 
 
@@ -85,7 +90,7 @@ def read_tenant_files(directory: Path, kernel: Kernel) -> list[tuple[str, dict[s
     for path in sorted(directory.glob("*.yaml")):
         shown = path.name
         try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+            raw = load_yaml(path.read_text(encoding="utf-8"))
         except yaml.YAMLError as exc:
             raise TenantFileError(shown, "(yaml)", f"bukan YAML yang sah: {exc}") from exc
         if not isinstance(raw, dict):
@@ -108,6 +113,11 @@ def read_tenant_files(directory: Path, kernel: Kernel) -> list[tuple[str, dict[s
                 profile = kernel.profiles.get(conf["profile"], data["slug"])
                 if profile is None or profile.plugin != name:
                     raise TenantFileError(shown, f"plugins.{name}.profile", f"profil '{conf['profile']}' tidak ditemukan untuk plugin {name}")
+        days: set[date] = set()
+        for i, day in enumerate(data["days_off"]):
+            if day["tanggal"] in days:
+                raise TenantFileError(shown, f"days_off.{i}.tanggal", f"tanggal {day['tanggal'].isoformat()} disebut lebih dari sekali")
+            days.add(day["tanggal"])
         if data["kode_wilayah"] in seen:
             raise TenantFileError(shown, "kode_wilayah", f"sudah dipakai oleh {seen[data['kode_wilayah']]}")
         seen[data["kode_wilayah"]] = shown
@@ -118,7 +128,15 @@ def read_tenant_files(directory: Path, kernel: Kernel) -> list[tuple[str, dict[s
 def sync_tenants(session: Session, kernel: Kernel, directory: Path) -> SyncReport:
     """Validate every file, then apply them all in the caller's transaction."""
     report = SyncReport()
-    for _shown, data in read_tenant_files(directory, kernel):
+    files = read_tenant_files(directory, kernel)
+    for shown, data in files:
+        # A region code already held by another tenant would fail half-way through the run.
+        holder = session.scalar(
+            select(Tenant.slug).where(Tenant.kode_wilayah == data["kode_wilayah"], Tenant.slug != data["slug"])
+        )
+        if holder is not None:
+            raise TenantFileError(shown, "kode_wilayah", f"'{data['kode_wilayah']}' sudah dipakai oleh kabupaten/kota '{holder}'")
+    for _shown, data in files:
         fields_ = {k: data[k] for k in ("slug", "kode_wilayah", "nama", "provinsi", "aktif", "cuti_bersama_libur")}
         tenant = session.scalar(select(Tenant).where(Tenant.slug == data["slug"]))
         changed = False
@@ -143,6 +161,10 @@ def sync_tenants(session: Session, kernel: Kernel, directory: Path) -> SyncRepor
                     audit.record(session, "calendar.day_off.add", "day_off", day["tanggal"], day)
                     changed = True
                 elif current.keterangan != day["keterangan"]:
+                    audit.record(
+                        session, "calendar.day_off.update", "day_off", day["tanggal"],
+                        {"before": current.keterangan, "after": day["keterangan"]},
+                    )
                     current.keterangan = day["keterangan"]
                     changed = True
             session.flush()

@@ -210,3 +210,11 @@ def test_cases_of_a_disabled_plugin_are_hidden_and_come_back_on_re_enabling(clie
     assert r.status_code == 200
     assert r.get_json()["profile_id"] == "fixture-perbup"
     assert [c["id"] for c in _list(client, world.officer).get_json()] == [case["id"]]
+
+
+def test_the_same_assignee_twice_is_a_field_error_not_a_crash(client, world):
+    peksos = str(world.peksos.user_id)
+    r = _open(client, world.officer, person_id=world.adult.id, assigned=[{"user_id": peksos}, {"user_id": peksos, "peran": "pendamping"}])
+    assert r.status_code == 422, r.get_json()
+    assert r.get_json()["errors"] == {"assigned": [f"Petugas yang sama ditugaskan lebih dari sekali: {peksos}."]}
+    assert _list(client, world.officer).get_json() == []

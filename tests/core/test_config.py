@@ -126,3 +126,31 @@ def test_settings_do_not_read_os_environ_when_environ_is_given(monkeypatch) -> N
 def test_invalid_token_ttl_is_a_config_error_naming_the_variable(raw: str) -> None:
     with pytest.raises(ConfigError, match="KESOS_TOKEN_TTL_HOURS harus bilangan bulat positif"):
         load_settings(environ={"KESOS_TOKEN_TTL_HOURS": raw})
+
+
+@pytest.mark.parametrize("raw", ["Production", " production ", "PRODUCTION"])
+def test_production_is_recognised_whatever_its_case(raw: str) -> None:
+    # Otherwise "Production" would silently skip the secret checks.
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        load_settings(environ={"KESOS_ENV": raw})
+    assert load_settings(environ={"KESOS_ENV": raw, "SECRET_KEY": STRONG_KEY}).is_production
+
+
+@pytest.mark.parametrize("raw", ["prod", "produksi", "staging"])
+def test_unknown_environment_name_is_refused(raw: str) -> None:
+    with pytest.raises(ConfigError, match=f"KESOS_ENV tidak dikenal: '{raw}'"):
+        load_settings(environ={"KESOS_ENV": raw, "SECRET_KEY": STRONG_KEY})
+
+
+def test_empty_environment_name_means_development() -> None:
+    assert load_settings(environ={"KESOS_ENV": ""}).env == "development"
+
+
+def test_a_strong_secret_given_as_an_override_is_accepted_in_production() -> None:
+    s = load_settings(environ={"KESOS_ENV": "production"}, secret_key=STRONG_KEY)
+    assert s.is_production and s.secret_key == STRONG_KEY
+
+
+def test_the_default_secret_given_as_an_override_is_still_refused() -> None:
+    with pytest.raises(ConfigError, match="bawaan"):
+        load_settings(environ={"KESOS_ENV": "production", "SECRET_KEY": STRONG_KEY}, secret_key=DEFAULT_SECRET_KEY)

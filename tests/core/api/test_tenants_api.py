@@ -134,3 +134,12 @@ def test_two_tenants_see_only_their_own_region(client, make, platform):
     a, b = two_tenants(make)
     tenants = {t["slug"]: t["kode_wilayah"] for t in client.get(TENANTS, headers=platform.headers).get_json()}
     assert tenants == {A_SLUG: A_KODE, B_SLUG: B_KODE}
+
+
+def test_authorisation_is_checked_before_the_body(client, make):
+    make.tenant(A_SLUG, A_KODE)
+    admin = make.user("admin-balangan", {A_SLUG: ["tenant_admin"]})
+    # Neither a stranger nor a tenant admin learns what the form expects.
+    assert "errors" not in error_of(client.post(TENANTS, json={"slug": "?"}), 401, "belum_masuk")
+    assert "errors" not in error_of(client.post(TENANTS, data=b"{", headers={**admin.headers, "Content-Type": "application/json"}), 403)
+    assert "errors" not in error_of(client.patch(f"{TENANTS}/{A_SLUG}", json={"aktif": "x"}, headers=admin.headers), 403)
