@@ -16,6 +16,7 @@ fails when a hook here is undocumented there or has no `test_hook_<name>` test.
 from __future__ import annotations
 
 import datetime
+import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -176,6 +177,17 @@ def kesos_daily(session: Session, tenant: Tenant, day: datetime.date) -> None:
     `day` is the day being processed: a tick that missed days calls the hook for each missed
     day in order, and never twice for the same (tenant, plugin, day). `session` is the tick's
     transaction for that tenant and day. Returns nothing. Work must be idempotent.
+    """
+
+
+@hookspec
+def kesos_load_demo(session: Session, tenant: Tenant, staff: dict[str, uuid.UUID]) -> None:
+    """Called by `kesos demo` (and so by `make run`) once per demo tenant, on the plugins that
+    tenant has enabled, after the kernel's demo staff and people exist.
+
+    `session` is the demo's transaction with `tenant` current; `staff` maps the demo roles
+    ("admin", "petugas", "peksos", "tks", "auditor") to user ids. Returns nothing. Must be
+    idempotent: `kesos demo` may run again on the same database.
     """
 
 

@@ -149,6 +149,13 @@ def run_job(path: str, tenant_id: str | None, actor_id: str | None, args: tuple[
     kernel = get_kernel()
     func = _resolve(path)
     tid = uuid.UUID(tenant_id) if tenant_id else None
+    prepare = getattr(func, "prepare", None)
+    if prepare is not None:
+        # A short transaction of its own before the work (e.g. "running"), so that progress
+        # is visible while the work's own transaction is still open.
+        with acting_as(uuid.UUID(actor_id) if actor_id else None), kernel.db.unit_of_work(tid) as session:
+            tenant = session.get(Tenant, tid) if tid else None
+            prepare(JobContext(session, tenant, kernel), *args, **kwargs)
     with acting_as(uuid.UUID(actor_id) if actor_id else None), kernel.db.unit_of_work(tid) as session:
         tenant = session.get(Tenant, tid) if tid else None
         return func(JobContext(session, tenant, kernel), *args, **kwargs)

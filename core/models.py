@@ -3,13 +3,13 @@ from core.audit import AuditEntry, PlatformAuditEntry
 from core.cases.models import Case, CaseAssignment, CaseEvent
 from core.regulations.models import ProfileSnapshot
 from core.registry.models import Household, Organization, Person
-from core.reports import ReportRun
+from core.reports import ReportFile, ReportRun
 from core.staff.models import ApiToken, Membership, StaffCredential, User
 from core.tenancy.models import DailyTickRun, Tenant, TenantDayOff, TenantPlugin
 
 __all__ = [
     "ApiToken", "AuditEntry", "Case", "CaseAssignment", "CaseEvent", "DailyTickRun",
     "Household", "Membership", "Organization", "Person", "PlatformAuditEntry",
-    "ProfileSnapshot", "ReportRun", "StaffCredential", "Tenant", "TenantDayOff",
+    "ProfileSnapshot", "ReportFile", "ReportRun", "StaffCredential", "Tenant", "TenantDayOff",
     "TenantPlugin", "User",
 ]

@@ -14,6 +14,9 @@ KERNEL_PERMISSIONS: dict[str, list[str]] = {
     "organizations.write": ["tenant_admin", "officer"],
     "cases.read": ["tenant_admin", *CASE_WORKERS, "auditor"],
     "cases.write": ["tenant_admin", *CASE_WORKERS],
+    # Notes and monitoring of any case (assigned workers read their own cases' notes anyway).
+    "cases.notes.read": ["tenant_admin", "officer"],
+    "cases.assign": ["tenant_admin", "officer", "peksos"],
     "staff.read": ["tenant_admin", "auditor"],
     "staff.manage": ["tenant_admin"],
     "audit.read": ["tenant_admin", "auditor"],

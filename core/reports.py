@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from marshmallow import Schema
-from sqlalchemy import DateTime, ForeignKey, Index, String, Text, Uuid
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.db import UTCDateTime, JSONDoc, Base, TenantEntity, utcnow
+from core.db import JSONDoc, Base, TenantEntity, UTCDateTime, tenant_fk, utcnow
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -21,11 +21,23 @@ if TYPE_CHECKING:
 
 
 @dataclass
+class ReportFileOut:
+    name: str
+    media_type: str
+    content: bytes
+
+
+@dataclass
 class ReportContext:
     session: Session
     tenant: Tenant
     profile: RegulationProfile | None
     params: dict[str, Any]
+    files: list[ReportFileOut] = field(default_factory=list)
+
+    def add_file(self, name: str, content: bytes, media_type: str) -> None:
+        """Attach a downloadable file (e.g. the XLSX and CSV of a yearly report)."""
+        self.files.append(ReportFileOut(name, media_type, content))
 
 
 @dataclass(frozen=True)
@@ -53,3 +65,20 @@ class ReportRun(TenantEntity, Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc)
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class ReportFile(TenantEntity, Base):
+    """A file a report run produced. Kept in the database: tenant-scoped (RLS), written in the
+    job's transaction, and backed up with everything else."""
+
+    __tablename__ = "report_files"
+    __table_args__ = (
+        tenant_fk(["run_id"], "report_runs"),
+        UniqueConstraint("tenant_id", "run_id", "name"),
+    )
+
+    run_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    name: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core.db import tenant_context
 from core.kernel import Kernel, get_kernel
-from core.tenancy.models import DailyTickRun, Tenant
+from core.tenancy.models import DailyTickRun, Tenant, TenantPlugin
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +47,9 @@ def run_daily_tick(today: date | None = None, kernel: Kernel | None = None) -> T
                     select(DailyTickRun.plugin, func.max(DailyTickRun.tanggal)).group_by(DailyTickRun.plugin)
                 ).all()
             )
+            enabled_on = dict(session.execute(select(TenantPlugin.plugin, TenantPlugin.enabled_on)).all())
         for plugin in plugins:
-            for day in _days_to_run(last_runs.get(plugin), today):
+            for day in _days_to_run(last_runs.get(plugin), today, enabled_on.get(plugin)):
                 try:
                     _run_one(kernel, tenant_id, plugin, day)
                     result.ran.append((slug, plugin, day))
@@ -61,10 +62,12 @@ def run_daily_tick(today: date | None = None, kernel: Kernel | None = None) -> T
     return result
 
 
-def _days_to_run(last: date | None, today: date) -> list[date]:
+def _days_to_run(last: date | None, today: date, enabled_on: date | None = None) -> list[date]:
     if last is None:
         return [today]
     start = max(last + timedelta(days=1), today - timedelta(days=MAX_CATCH_UP_DAYS - 1))
+    if enabled_on is not None and start < enabled_on <= today:
+        start = enabled_on  # the days it was switched off are not replayed
     return [start + timedelta(days=i) for i in range((today - start).days + 1)]
 
 

@@ -5,6 +5,7 @@ import uuid
 from typing import Any
 
 from core.api.common import (
+    current_roles,
     current_tenant,
     current_user,
     etag,
@@ -16,8 +17,27 @@ from core.api.common import (
     session,
     tenant_blueprint,
 )
-from core.cases.schemas import CaseAdvanceSchema, CaseCreateSchema, CaseEventSchema, CaseQuerySchema, CaseSchema
-from core.cases.services import advance_case, assignments_for, case_events, cases_query, get_case, open_case
+from core.cases.schemas import (
+    AssignmentSchema,
+    CaseAdvanceSchema,
+    CaseCloseSchema,
+    CaseCreateSchema,
+    CaseEventSchema,
+    CaseQuerySchema,
+    CaseSchema,
+)
+from core.cases.services import (
+    advance_case,
+    assign_staff,
+    assignments_for,
+    can_read_notes,
+    case_events,
+    cases_query,
+    close_case,
+    get_case,
+    open_case,
+    unassign_staff,
+)
 from core.errors import InvalidInput
 
 blp = tenant_blueprint("cases", __name__, "cases", "Kasus dan alur tahapannya")
@@ -35,10 +55,10 @@ def _decorate(cases: list[Any]) -> list[Any]:
 
 
 @blp.get("")
+@require("cases.read")
 @blp.arguments(CaseQuerySchema, location="query")
 @blp.response(200, CaseSchema(many=True))
 @blp.paginate()
-@require("cases.read")
 def list_cases(query: dict[str, Any], pagination_parameters: Any) -> Any:
     """Daftar kasus dengan filter jenis, plugin, tahap, status, petugas ('me'), orang."""
     assigned = query.pop("assigned_to", None)
@@ -54,9 +74,9 @@ def list_cases(query: dict[str, Any], pagination_parameters: Any) -> Any:
 
 
 @blp.post("")
+@require("cases.write")
 @blp.arguments(CaseCreateSchema)
 @blp.response(201, CaseSchema)
-@require("cases.write")
 def add_case(body: dict[str, Any]) -> Any:
     """Buka kasus. Profil regulasi kabupaten/kota saat ini disematkan pada kasus dan menjadi
     dasar penilaiannya sampai kasus selesai."""
@@ -65,17 +85,17 @@ def add_case(body: dict[str, Any]) -> Any:
 
 
 @blp.get("/<uuid:case_id>")
-@blp.response(200, CaseSchema)
 @require("cases.read")
+@blp.response(200, CaseSchema)
 def show_case(case_id: uuid.UUID) -> Any:
     case = get_case(session(), kernel(), current_tenant(), case_id)
     return _decorate([case])[0], {"ETag": etag(case.version)}
 
 
 @blp.post("/<uuid:case_id>/advance")
+@require("cases.write")
 @blp.arguments(CaseAdvanceSchema)
 @blp.response(200, CaseSchema)
-@require("cases.write")
 def advance(body: dict[str, Any], case_id: uuid.UUID) -> Any:
     """Pindahkan kasus ke tahap berikutnya. Wajib If-Match (ETag kasus); tahap tidak boleh
     dilompati; penolakan menyebut pasal yang menolaknya."""
@@ -88,9 +108,51 @@ def advance(body: dict[str, Any], case_id: uuid.UUID) -> Any:
     return _decorate([case])[0], {"ETag": etag(case.version)}
 
 
+@blp.post("/<uuid:case_id>/close")
+@require("cases.write")
+@blp.arguments(CaseCloseSchema)
+@blp.response(200, CaseSchema)
+def close(body: dict[str, Any], case_id: uuid.UUID) -> Any:
+    """Tutup kasus pada tahap yang mengizinkannya. Wajib If-Match."""
+    case = get_case(session(), kernel(), current_tenant(), case_id)
+    version = expected_version(case.version)
+    close_case(session(), kernel(), current_tenant(), case, data=body, expected_version=version, actor_id=current_user().id)
+    return _decorate([case])[0], {"ETag": etag(case.version)}
+
+
+@blp.post("/<uuid:case_id>/assignments")
+@require("cases.assign")
+@blp.arguments(AssignmentSchema)
+@blp.response(201, AssignmentSchema)
+def assign(body: dict[str, Any], case_id: uuid.UUID) -> Any:
+    """Tugaskan petugas pada kasus; aturan jenis kasus (mis. sertifikat dan izin praktik
+    Pekerja Sosial Profesional) diperiksa dan penolakannya menyebut pasalnya."""
+    case = get_case(session(), kernel(), current_tenant(), case_id)
+    return assign_staff(
+        session(), kernel(), current_tenant(), case, user_id=body["user_id"], peran=body["peran"], actor_id=current_user().id
+    )
+
+
+@blp.delete("/<uuid:case_id>/assignments/<uuid:user_id>")
+@require("cases.assign")
+@blp.response(204)
+def unassign(case_id: uuid.UUID, user_id: uuid.UUID) -> None:
+    case = get_case(session(), kernel(), current_tenant(), case_id)
+    unassign_staff(session(), current_tenant(), case, user_id, current_user().id)
+
+
 @blp.get("/<uuid:case_id>/events")
-@blp.response(200, CaseEventSchema(many=True))
 @require("cases.read")
+@blp.response(200, CaseEventSchema(many=True))
 def events(case_id: uuid.UUID) -> Any:
-    """Riwayat kasus (tidak dapat diubah)."""
-    return case_events(session(), get_case(session(), kernel(), current_tenant(), case_id))
+    """Riwayat kasus (tidak dapat diubah). Isi catatan hanya untuk petugas yang ditugaskan dan
+    peran yang berwenang (kerahasiaan); yang lain melihat metadatanya saja."""
+    case = get_case(session(), kernel(), current_tenant(), case_id)
+    history = case_events(session(), case)
+    if not can_read_notes(session(), case, current_user().id, current_roles(), kernel().plugins.permissions):
+        return [_without_data(e) for e in history]
+    return history
+
+
+def _without_data(event: Any) -> dict[str, Any]:
+    return {k: getattr(event, k) for k in ("id", "at", "actor_id", "kind", "from_stage", "to_stage")} | {"data": {}}

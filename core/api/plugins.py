@@ -13,17 +13,17 @@ BLUEPRINTS = [blp]
 
 
 @blp.get("")
-@blp.response(200, PluginStateSchema(many=True))
 @require("plugins.read")
+@blp.response(200, PluginStateSchema(many=True))
 def list_plugins() -> Any:
     """Plugin yang terpasang, apakah aktif di sini, dan profil regulasi yang dipakai."""
     return plugin_states(session(), kernel(), current_tenant())
 
 
 @blp.put("/<name>")
+@require("plugins.manage")
 @blp.arguments(PluginConfigureSchema)
 @blp.response(200, PluginStateSchema)
-@require("plugins.manage")
 def configure(body: dict[str, Any], name: str) -> Any:
     """Aktifkan/nonaktifkan plugin dan/atau pilih profil regulasinya. Menonaktifkan tidak
     menghapus data; mengaktifkan kembali memunculkannya seperti semula."""
@@ -33,8 +33,8 @@ def configure(body: dict[str, Any], name: str) -> Any:
 
 
 @blp.get("/<name>/profile")
-@blp.response(200, ProfileDetailSchema)
 @require("plugins.read")
+@blp.response(200, ProfileDetailSchema)
 def show_profile(name: str) -> Any:
     """Profil regulasi yang dipakai plugin ini, setiap parameter dengan pasalnya, dan apa yang
     diubah varian ini terhadap profil induknya."""
@@ -44,8 +44,8 @@ def show_profile(name: str) -> Any:
 
 
 @blp.get("/<name>/profiles/<profile_id>")
-@blp.response(200, ProfileDetailSchema)
 @require("plugins.read")
+@blp.response(200, ProfileDetailSchema)
 def show_any_profile(name: str, profile_id: str) -> Any:
     """Profil regulasi tertentu yang tersedia bagi kabupaten/kota ini, dengan perubahannya."""
     profile = kernel().profiles.get(profile_id, current_tenant().slug)

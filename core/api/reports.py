@@ -6,13 +6,15 @@ import uuid
 from typing import Any
 
 from marshmallow import Schema, ValidationError, fields
+from flask import Response
 from sqlalchemy import select
+from sqlalchemy.orm import defer
 
 from core import audit
 from core.api.common import current_tenant, current_user, kernel, paginate, require, session, tenant_blueprint
 from core.errors import InvalidInput, NotFound
 from core.jobs import JobContext, enqueue
-from core.reports import ReportContext, ReportRun
+from core.reports import ReportContext, ReportFile, ReportRun
 from core.db import get_owned, utcnow
 from core.tenancy.services import tenant_profile
 
@@ -29,6 +31,12 @@ class ReportInfoSchema(Schema):
     citation = fields.String(allow_none=True)
 
 
+class ReportFileSchema(Schema):
+    name = fields.String()
+    media_type = fields.String()
+    size = fields.Integer()
+
+
 class ReportRunSchema(Schema):
     id = fields.UUID()
     report = fields.String()
@@ -38,6 +46,7 @@ class ReportRunSchema(Schema):
     finished_at = fields.DateTime(allow_none=True)
     result = fields.Dict(allow_none=True)
     error = fields.String(allow_none=True)
+    files = fields.List(fields.Nested(ReportFileSchema), dump_default=[])
 
 
 class ReportRequestSchema(Schema):
@@ -50,16 +59,16 @@ def _available() -> dict[str, Any]:
 
 
 @blp.get("")
-@blp.response(200, ReportInfoSchema(many=True))
 @require("reports.read")
+@blp.response(200, ReportInfoSchema(many=True))
 def list_reports() -> Any:
     return sorted(_available().values(), key=lambda r: r.name)
 
 
 @blp.post("/<name>/runs")
+@require("reports.run")
 @blp.arguments(ReportRequestSchema)
 @blp.response(202, ReportRunSchema)
-@require("reports.run")
 def request_run(body: dict[str, Any], name: str) -> Any:
     """Minta laporan dibuat di latar belakang; pantau hasilnya lewat GET runs/<id>."""
     report = _available().get(name)
@@ -81,9 +90,9 @@ def request_run(body: dict[str, Any], name: str) -> Any:
 
 
 @blp.get("/runs")
+@require("reports.read")
 @blp.response(200, ReportRunSchema(many=True))
 @blp.paginate()
-@require("reports.read")
 def list_runs(pagination_parameters: Any) -> Any:
     """Runs of the reports available here: a disabled plugin's runs are kept, not shown."""
     stmt = select(ReportRun).where(ReportRun.report.in_(sorted(_available())))
@@ -91,28 +100,61 @@ def list_runs(pagination_parameters: Any) -> Any:
 
 
 @blp.get("/runs/<uuid:run_id>")
-@blp.response(200, ReportRunSchema)
 @require("reports.read")
+@blp.response(200, ReportRunSchema)
 def show_run(run_id: uuid.UUID) -> Any:
+    """Status (queued → running → done/failed), hasil, dan berkas yang dapat diunduh."""
+    run = _visible_run(run_id)
+    run.files = list(session().scalars(
+        select(ReportFile).where(ReportFile.run_id == run.id).order_by(ReportFile.name).options(defer(ReportFile.content))
+    ))
+    return run
+
+
+def _visible_run(run_id: uuid.UUID) -> ReportRun:
     run = get_owned(session(), ReportRun, run_id)
     if run is None or run.report not in _available():
         raise NotFound()
     return run
 
 
+@blp.get("/runs/<uuid:run_id>/files/<string:name>")
+@require("reports.read")
+@blp.response(200, description="Berkas laporan (mis. XLSX atau CSV)")
+def download(run_id: uuid.UUID, name: str) -> Response:
+    """Unduh berkas hasil laporan."""
+    run = _visible_run(run_id)
+    file = session().scalar(select(ReportFile).where(ReportFile.run_id == run.id, ReportFile.name == name))
+    if file is None:
+        raise NotFound("berkas_tidak_ditemukan", f"Berkas '{name}' tidak ada pada laporan ini.")
+    response = Response(file.content, mimetype=file.media_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{file.name}"'
+    return response
+
+
+def _mark_running(ctx: JobContext, run_id: str) -> None:
+    run = get_owned(ctx.session, ReportRun, uuid.UUID(run_id))
+    if run is not None and run.status == "queued":
+        run.status = "running"
+
+
 def build_report(ctx: JobContext, run_id: str) -> None:
     """The job: build one report run in its tenant's transaction."""
     run = get_owned(ctx.session, ReportRun, uuid.UUID(run_id))
-    if run is None or run.status != "queued":
+    if run is None or run.status not in ("queued", "running"):
         return  # already built (a retried job must not build twice)
     report = ctx.kernel.plugins.reports.get(run.report)
     if report is None or report.plugin not in ctx.kernel.enabled_plugins(ctx.session, ctx.tenant):
         run.status, run.error, run.finished_at = "failed", "Plugin laporan tidak aktif.", utcnow()
         return
     profile = tenant_profile(ctx.session, ctx.kernel, ctx.tenant, report.plugin) if report.plugin in ctx.kernel.profiles.sources else None
+    report_ctx = ReportContext(ctx.session, ctx.tenant, profile, run.params)
     try:
         with ctx.session.begin_nested():
-            result = report.build(ReportContext(ctx.session, ctx.tenant, profile, run.params))
+            result = report.build(report_ctx)
+            for f in report_ctx.files:
+                ctx.session.add(ReportFile(run_id=run.id, name=f.name, media_type=f.media_type, size=len(f.content), content=f.content))
+            ctx.session.flush()
     except Exception as exc:  # noqa: BLE001 — a failed report is recorded, not lost
         run.status, run.error, run.finished_at = "failed", str(exc)[:2000], utcnow()
         return
@@ -127,3 +169,6 @@ def build_report(ctx: JobContext, run_id: str) -> None:
     except Exception as exc:  # noqa: BLE001
         log.exception("kesos_report_generated failed for %s", run.report)
         run.error = f"kesos_report_generated gagal: {exc}"[:2000]
+
+
+build_report.prepare = _mark_running  # type: ignore[attr-defined]

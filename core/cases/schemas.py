@@ -21,6 +21,10 @@ class CaseCreateSchema(Schema):
     data = fields.Dict(load_default=dict, metadata={"description": "data khusus jenis kasus, divalidasi oleh plugin"})
 
 
+class CaseCloseSchema(Schema):
+    catatan = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
 class CaseAdvanceSchema(Schema):
     to_stage = fields.String(required=True, validate=validate.Length(min=1, max=63))
     data = fields.Dict(load_default=dict)

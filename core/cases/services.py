@@ -11,9 +11,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from core import audit
 from core.cases.models import Case, CaseAssignment, CaseEvent
-from core.cases.workflow import CaseContext, CaseType
+from core.cases.workflow import AssignContext, CaseContext, CaseType
 from core.db import get_owned, utcnow
-from core.errors import InvalidInput, NotFound, PreconditionFailed
+from core.tenancy.calendar import local_today
+from core.errors import Conflict, InvalidInput, NotFound, PreconditionFailed
 from core.kernel import Kernel
 from core.regulations.profiles import RegulationProfile
 from core.regulations.services import pin, profile_for
@@ -111,13 +112,120 @@ def open_case(
     session.add(case)
     session.flush()
     for a in assigned:
-        session.add(CaseAssignment(case_id=case.id, user_id=a["user_id"], peran=a.get("peran", "petugas")))
+        _assign(session, tenant, case_type, case, profile, a["user_id"], a.get("peran", "petugas"), actor_id)
     event = CaseEvent(case_id=case.id, actor_id=actor_id, kind="opened", to_stage=case.stage, data={"profile": f"{profile.id} v{profile.version}"})
     session.add(event)
     session.flush()
     kernel.hooks(session, tenant).kesos_case_opened(session=session, case=case, profile=profile)
     audit.record(session, "case.open", "case", case.id, {"case_type": case.case_type, "profile": profile.id})
     return case
+
+
+def _assign(
+    session: Session,
+    tenant: Tenant,
+    case_type: CaseType,
+    case: Case,
+    profile: RegulationProfile,
+    user_id: uuid.UUID,
+    peran: str,
+    actor_id: uuid.UUID | None,
+) -> CaseAssignment:
+    if case_type.assignment_roles and peran not in case_type.assignment_roles:
+        raise InvalidInput({"peran": [f"Peran petugas harus salah satu dari: {', '.join(case_type.assignment_roles)}."]})
+    ctx = AssignContext(session, tenant, case, profile, user_id, peran, local_today(), actor_id)
+    for guard in case_type.assign_guards:
+        guard(ctx)
+    assignment = CaseAssignment(case_id=case.id, user_id=user_id, peran=peran)
+    session.add(assignment)
+    return assignment
+
+
+def assign_staff(
+    session: Session,
+    kernel: Kernel,
+    tenant: Tenant,
+    case: Case,
+    *,
+    user_id: uuid.UUID,
+    peran: str,
+    actor_id: uuid.UUID | None,
+) -> CaseAssignment:
+    """Assign a worker to an open case, after the case type's assignment rules (which cite
+    their articles). Recorded in the case history and the audit log."""
+    case_type = kernel.plugins.case_type(case.case_type)
+    assert case_type is not None
+    profile = case_profile(session, kernel, tenant, case)
+    if case.status != "open":
+        raise RuleViolation("kasus_sudah_ditutup", "Kasus sudah ditutup; petugas tidak dapat ditambahkan.", profile.citation(case_type.order_parameter))
+    _check_assignees(session, tenant, [user_id])
+    if session.get(CaseAssignment, (tenant.id, case.id, user_id)) is not None:
+        raise Conflict("petugas_sudah_ditugaskan", "Petugas ini sudah ditugaskan pada kasus ini.")
+    assignment = _assign(session, tenant, case_type, case, profile, user_id, peran, actor_id)
+    session.add(CaseEvent(case_id=case.id, actor_id=actor_id, kind="assigned", data={"user_id": str(user_id), "peran": peran}))
+    session.flush()
+    audit.record(session, "case.assign", "case", case.id, {"user_id": user_id, "peran": peran})
+    return assignment
+
+
+def unassign_staff(session: Session, tenant: Tenant, case: Case, user_id: uuid.UUID, actor_id: uuid.UUID | None) -> None:
+    assignment = session.get(CaseAssignment, (tenant.id, case.id, user_id))
+    if assignment is None:
+        raise NotFound("penugasan_tidak_ditemukan", "Petugas ini tidak ditugaskan pada kasus ini.")
+    session.delete(assignment)
+    session.add(CaseEvent(case_id=case.id, actor_id=actor_id, kind="unassigned", data={"user_id": str(user_id), "peran": assignment.peran}))
+    session.flush()
+    audit.record(session, "case.unassign", "case", case.id, {"user_id": user_id, "peran": assignment.peran})
+
+
+def close_case(
+    session: Session,
+    kernel: Kernel,
+    tenant: Tenant,
+    case: Case,
+    *,
+    data: dict[str, Any],
+    expected_version: int,
+    actor_id: uuid.UUID | None,
+) -> CaseEvent:
+    """Close a case at a stage where its type allows it (e.g. after bimbingan lanjut)."""
+    if case.version != expected_version:
+        raise PreconditionFailed()
+    case_type = kernel.plugins.case_type(case.case_type)
+    assert case_type is not None
+    profile = case_profile(session, kernel, tenant, case)
+    citation = profile.citation(case_type.order_parameter)
+    if case.status != "open":
+        raise RuleViolation("kasus_sudah_ditutup", "Kasus sudah ditutup.", citation)
+    if case.stage not in case_type.closable_stages:
+        labels = {s.code: s.label for s in case_type.stages}
+        allowed = ", ".join(labels[s] for s in case_type.closable_stages) or "tidak ada"
+        raise RuleViolation(
+            "belum_dapat_ditutup", f"Kasus hanya dapat ditutup pada tahap: {allowed}.", citation
+        )
+    ctx = CaseContext(session, tenant, case, profile, actor_id, data, case.stage, None)
+    for guard in case_type.close_guards:
+        guard(ctx)
+    event = CaseEvent(case_id=case.id, actor_id=actor_id, kind="closed", from_stage=case.stage, data=data)
+    session.add(event)
+    case.status = "closed"
+    case.closed_at = utcnow()
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise PreconditionFailed() from exc
+    audit.record(session, "case.close", "case", case.id, {"stage": case.stage})
+    return event
+
+
+def can_read_notes(session: Session, case: Case, user_id: uuid.UUID | None, roles: frozenset[str], permissions: dict[str, frozenset[str]]) -> bool:
+    """Confidentiality (Perbup Balangan 61/2017 Pasal 29 huruf b): a case's notes are for its
+    assigned workers and for roles granted `cases.notes.read`; others see its metadata only."""
+    if roles & permissions.get("cases.notes.read", frozenset()):
+        return True
+    if user_id is None:
+        return False
+    return session.get(CaseAssignment, (case.tenant_id, case.id, user_id)) is not None
 
 
 def _jsonable(schema_cls: Any, data: dict[str, Any]) -> dict[str, Any]:

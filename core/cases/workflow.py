@@ -7,6 +7,7 @@ parameters from the case's pinned regulation profile and refuse with `RuleViolat
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -46,6 +47,24 @@ class CaseContext:
 Guard = Callable[[CaseContext], None]
 
 
+@dataclass
+class AssignContext:
+    """What an assignment guard sees: who is being assigned to which case, in which role
+    (`peran`, e.g. "utama" or "pendukung"), on which date."""
+
+    session: Session
+    tenant: Tenant
+    case: Case
+    profile: RegulationProfile
+    user_id: uuid.UUID
+    peran: str
+    on: date
+    actor_id: uuid.UUID | None
+
+
+AssignGuard = Callable[[AssignContext], None]
+
+
 @dataclass(frozen=True)
 class CaseType:
     """A kind of case a plugin handles, with its workflow.
@@ -59,6 +78,10 @@ class CaseType:
     - `on_open`: checks run when a case is opened (e.g. target group, duration bounds).
     - `guards`: checks per target stage, run before the move is recorded.
     - `final_stages`: entering one closes the case.
+    - `assign_guards`: checks run before a worker is assigned (e.g. a valid licence).
+    - `closable_stages`: stages at which the case may be closed without moving (e.g. after
+      aftercare); `close_guards` run first.
+    - `assignment_roles`: the `peran` values a worker may be assigned in (empty: any).
     """
 
     name: str
@@ -73,6 +96,10 @@ class CaseType:
     guards: Mapping[str, tuple[Guard, ...]] = field(default_factory=dict)
     transitions: Mapping[str, tuple[str, ...]] | None = None
     final_stages: tuple[str, ...] = ()
+    assign_guards: tuple[AssignGuard, ...] = ()
+    closable_stages: tuple[str, ...] = ()
+    close_guards: tuple[Guard, ...] = ()
+    assignment_roles: tuple[str, ...] = ()
 
     @property
     def stage_codes(self) -> tuple[str, ...]:

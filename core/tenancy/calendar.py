@@ -2,7 +2,7 @@
 days off it declares itself."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -10,6 +10,15 @@ from sqlalchemy.orm import Session
 from core.calendar import WorkingDayCalendar
 from core.db import tenant_context
 from core.tenancy.models import Tenant, TenantDayOff
+
+
+# Indonesia's dates are local: an action at 07:00 WITA is "today" there while UTC is still
+# yesterday. Kesos uses Western Indonesia Time unless a later issue adds per-tenant zones.
+_WIB = timezone(timedelta(hours=7))
+
+
+def local_today() -> date:
+    return datetime.now(_WIB).date()
 
 
 def tenant_calendar(session: Session, tenant: Tenant) -> WorkingDayCalendar:

@@ -38,6 +38,9 @@ class TenantPlugin(TenantScoped, Base):
     plugin: Mapped[str] = mapped_column(String(63), primary_key=True)
     enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     profile_id: Mapped[str | None] = mapped_column(String(100))
+    # The day it was last switched on: the daily tick never replays days before it (the plugin
+    # was off then), while still catching up days missed since.
+    enabled_on: Mapped[date | None] = mapped_column(Date)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 

@@ -13,6 +13,7 @@ from core.db import tenant_context
 from core.errors import Conflict, InvalidInput, KesosError, NotFound
 from core.kernel import Kernel
 from core.regulations.profiles import RegulationProfile, diff
+from core.tenancy.calendar import local_today
 from core.tenancy.models import Tenant, TenantPlugin
 
 
@@ -126,6 +127,8 @@ def configure_plugin(
     before = {"enabled": bool(row.enabled), "profile_id": row.profile_id}
     toggled = enabled is not None and enabled != bool(row.enabled)
     if enabled is not None:
+        if enabled and not row.enabled:
+            row.enabled_on = local_today()
         row.enabled = enabled
     if profile_id is not None:
         row.profile_id = profile_id

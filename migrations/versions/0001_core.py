@@ -42,6 +42,7 @@ TENANT_OWNED_TABLES = (
     "case_events",
     "audit_log",
     "report_runs",
+    "report_files",
 )
 
 
@@ -146,6 +147,7 @@ def upgrade() -> None:
         sa.Column("plugin", sa.String(length=63), nullable=False),
         sa.Column("enabled", sa.Boolean(), nullable=False),
         sa.Column("profile_id", sa.String(length=100), nullable=True),
+        sa.Column("enabled_on", sa.Date(), nullable=True),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("tenant_id", "plugin", name=op.f("pk_tenant_plugins")),
         _tenant_id_fk("tenant_plugins"),
@@ -389,6 +391,23 @@ def upgrade() -> None:
     op.create_index(
         "ix_report_runs_tenant_id_requested_at", "report_runs", ["tenant_id", "requested_at"]
     )
+    op.create_table(
+        "report_files",
+        sa.Column("tenant_id", sa.Uuid(), nullable=False),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("run_id", sa.Uuid(), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("media_type", sa.String(length=100), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("content", sa.LargeBinary(), nullable=False),
+        sa.PrimaryKeyConstraint("tenant_id", "id", name=op.f("pk_report_files")),
+        _tenant_id_fk("report_files"),
+        sa.ForeignKeyConstraint(
+            ["tenant_id", "run_id"], ["report_runs.tenant_id", "report_runs.id"],
+            name=op.f("fk_report_files_tenant_id_run_id_report_runs"), ondelete="RESTRICT",
+        ),
+        sa.UniqueConstraint("tenant_id", "run_id", "name", name=op.f("uq_report_files_tenant_id_run_id_name")),
+    )
 
     # --- row-level security (PostgreSQL only) --------------------------------------------
     for table in TENANT_OWNED_TABLES:
@@ -398,6 +417,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     # Dropping a table drops its indexes and RLS policy with it; children before parents.
     for table in (
+        "report_files",
         "report_runs",
         "audit_log",
         "case_events",

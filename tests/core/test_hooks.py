@@ -465,3 +465,29 @@ def test_hook_kesos_plugin_toggled_is_called_on_the_toggled_plugin_only(build_ap
     assert calls == [("other", True)]
     # The fixture heard only of its own toggle.
     assert [(e["target_id"], e["summary"]) for e in _audit(c, who["admin"], "fixture.toggled")] == [("fixture", {"enabled": True})]
+
+
+def test_hook_kesos_load_demo(kernel, tenants_dir):
+    """`kesos demo` calls each enabled plugin's demo loader once per tenant, idempotently."""
+    from sqlalchemy import select
+
+    from core.db import tenant_context
+    from core.demo import load_demo
+    from core.tenancy.models import Tenant
+    from tests.fixture_plugin.models import FixtureNote
+
+    (tenants_dir / "balangan.yaml").write_text(
+        'slug: balangan\nkode_wilayah: "63.11"\nnama: Kabupaten Balangan\nprovinsi: Kalimantan Selatan\n'
+        "plugins:\n  fixture: {enabled: true}\n"
+    )
+    (tenants_dir / "tabalong.yaml").write_text(
+        'slug: tabalong\nkode_wilayah: "63.09"\nnama: Kabupaten Tabalong\nprovinsi: Kalimantan Selatan\n'
+    )
+    load_demo(kernel)
+    load_demo(kernel)
+    notes = {}
+    with kernel.db.unit_of_work() as s:
+        for t in s.scalars(select(Tenant)).all():
+            with tenant_context(t.id, s):
+                notes[t.slug] = s.scalars(select(FixtureNote.isi).where(FixtureNote.isi == "data demo")).all()
+    assert notes == {"balangan": ["data demo"], "tabalong": []}

@@ -126,5 +126,15 @@ def kesos_daily(session: Any, tenant: Any, day: date) -> None:
 
 
 @hookimpl
+def kesos_load_demo(session: Any, tenant: Any, staff: dict[str, Any]) -> None:
+    from sqlalchemy import select as _select
+
+    from .models import FixtureNote
+
+    if session.scalar(_select(FixtureNote.id).where(FixtureNote.isi == "data demo")) is None:
+        _note(session, "data demo")
+
+
+@hookimpl
 def kesos_report_generated(session: Any, tenant: Any, report: str, result: dict[str, Any]) -> None:
     _note(session, f"laporan {report} selesai")
