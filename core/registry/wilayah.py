@@ -154,3 +154,9 @@ def kabupaten_of(code: str) -> str | None:
     if len(parts) < 2:
         return None
     return f"{parts[0]}.{parts[1]}"
+
+
+def is_kabupaten_code(code: str) -> bool:
+    """A kabupaten/kota code exactly ("63.11"): never a province ("63") or a kecamatan — the
+    level of a tenant."""
+    return is_valid_region_code(code) and code.count(".") == 1

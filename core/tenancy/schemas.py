@@ -1,18 +1,13 @@
 from __future__ import annotations
 
-import re
-
 from marshmallow import Schema, fields, validate
 
-from core.registry.wilayah import is_valid_region_code
-
-# A tenant is a kabupaten/kota: its code has exactly two parts ("63.11"), never a province
-# ("63") or a kecamatan ("63.11.01").
-_KABUPATEN_CODE = re.compile(r"^[0-9]{2}\.[0-9]{2}$")
+from core.registry.wilayah import is_kabupaten_code
 
 
 def _region(value: str) -> bool:
-    if not _KABUPATEN_CODE.match(value) or not is_valid_region_code(value):
+    # A tenant is a kabupaten/kota: never a province ("63") or a kecamatan ("63.11.01").
+    if not is_kabupaten_code(value):
         raise validate.ValidationError("Kode wilayah kabupaten/kota Kemendagri tidak sah (contoh: 63.11).")
     return True
 

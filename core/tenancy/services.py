@@ -38,6 +38,9 @@ def create_tenant(session: Session, values: dict[str, Any]) -> Tenant:
 
 
 def update_tenant(session: Session, tenant: Tenant, values: dict[str, Any]) -> Tenant:
+    values = {k: v for k, v in values.items() if getattr(tenant, k) != v}
+    if not values:
+        return tenant  # nothing changes, nothing to audit
     before = {k: getattr(tenant, k) for k in values}
     for key, value in values.items():
         setattr(tenant, key, value)

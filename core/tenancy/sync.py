@@ -19,7 +19,7 @@ from core import audit
 from core.db import tenant_context
 from core.kernel import Kernel
 from core.regulations.profiles import NamedDict, _first_error, load_yaml
-from core.registry.wilayah import is_valid_region_code
+from core.registry.wilayah import is_kabupaten_code
 from core.tenancy.models import Tenant, TenantDayOff
 from core.tenancy.services import configure_plugin, create_tenant, update_tenant
 
@@ -102,8 +102,10 @@ def read_tenant_files(directory: Path, kernel: Kernel) -> list[tuple[str, dict[s
             data = TenantFileSchema().load(raw)
         except ValidationError as exc:
             raise TenantFileError(shown, *_first_error(exc.messages)) from exc
-        if not is_valid_region_code(data["kode_wilayah"]):
-            raise TenantFileError(shown, "kode_wilayah", f"'{data['kode_wilayah']}' bukan kode wilayah Kemendagri (mis. 63.11)")
+        if not is_kabupaten_code(data["kode_wilayah"]):
+            raise TenantFileError(
+                shown, "kode_wilayah", f"'{data['kode_wilayah']}' bukan kode kabupaten/kota Kemendagri (mis. 63.11)"
+            )
         if path.stem != data["slug"]:
             raise TenantFileError(shown, "slug", f"slug '{data['slug']}' harus sama dengan nama berkas '{path.stem}'")
         for name, conf in data["plugins"].items():

@@ -158,7 +158,7 @@ def test_case_data_is_validated_by_the_plugin_schema(client, world):
     assert r.status_code == 422
     body = r.get_json()
     assert body["code"] == "data_tidak_valid"
-    assert body["errors"] == {"data": {"warna": ["Unknown field."]}}
+    assert body["errors"] == {"data": {"warna": ["Kolom tidak dikenal."]}}
 
     r = _open(client, world.officer, person_id=world.adult.id, data={"keterangan": "x" * 201})
     assert r.status_code == 422

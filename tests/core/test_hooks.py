@@ -210,7 +210,8 @@ def test_hook_kesos_register_migrations(kernel: Any) -> None:
 
 
 def test_hook_kesos_register_models(kernel: Any, build_app: Callable[..., Any]) -> None:
-    assert kernel.plugins.tables == {"fixture_notes": "fixture"}
+    assert kernel.plugins.tables["fixture_notes"] == "fixture"
+    assert {p for t, p in kernel.plugins.tables.items() if t.startswith("fixture")} == {"fixture"}
     from tests.fixture_plugin.models import FixtureNote
 
     thief = types.ModuleType("thief")

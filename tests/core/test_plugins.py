@@ -154,7 +154,7 @@ def test_a_blocked_plugin_is_not_installed_and_has_no_routes(how: str, build_app
     who = _users(make, "balangan")
     c = blocked.test_client()
     assert c.get(f"{T}/balangan/fixture/notes", headers=who["admin"].headers).status_code == 404
-    assert [p["plugin"] for p in c.get(f"{T}/balangan/plugins", headers=who["admin"].headers).get_json()] == []
+    assert "fixture" not in [p["plugin"] for p in c.get(f"{T}/balangan/plugins", headers=who["admin"].headers).get_json()]
     r = _put(c, who["admin"], {"enabled": True})
     assert r.status_code == 404
 
@@ -373,7 +373,7 @@ def test_a_refused_toggle_leaves_no_stale_relay_behind(client: Any, kernel: Any,
     assert _put(other.test_client(), who["admin"], {"enabled": True}).status_code == 200
     assert _plugins_version(k, "balangan") == version + 1
     states = {p["plugin"]: p["enabled"] for p in c.get(f"{T}/balangan/plugins", headers=who["admin"].headers).get_json()}
-    assert states == {"fixture": True, "needs": False}
+    assert {k: v for k, v in states.items() if k in ("fixture", "needs")} == {"fixture": True, "needs": False}
     assert c.get(f"{T}/balangan/fixture/notes", headers=who["officer"].headers).status_code == 200
     with k.db.unit_of_work() as s:
         tenant = s.scalar(select(Tenant).where(Tenant.slug == "balangan"))

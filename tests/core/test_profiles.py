@@ -125,7 +125,7 @@ BAD_FILES = {
         usia_minimum:
           value: delapan belas
           citation: {pasal: 3}
-    """), "parameters.usia_minimum", "Not a valid integer"),
+    """), "parameters.usia_minimum", "Harus berupa bilangan bulat"),
     "out_of_range": (_variant(params="""
         usia_minimum:
           value: 200
@@ -135,28 +135,28 @@ BAD_FILES = {
         batas_pendapatan:
           value: 1500000
           citation: {pasal: 4}
-    """), "parameters.batas_pendapatan", "Unknown field"),
-    "parameter_not_a_mapping": (_variant(params="usia_minimum: 21"), "parameters.usia_minimum", "Invalid input type"),
+    """), "parameters.batas_pendapatan", "Kolom tidak dikenal"),
+    "parameter_not_a_mapping": (_variant(params="usia_minimum: 21"), "parameters.usia_minimum", "Harus berupa objek"),
     "parameter_without_value": (_variant(params="""
         usia_minimum:
           nilai: 21
           citation: {pasal: 3}
-    """), "parameters.usia_minimum.value", "Missing data"),
+    """), "parameters.usia_minimum.value", "Wajib diisi"),
     "citation_without_pasal": (_variant(params="""
         usia_minimum:
           value: 21
           citation: {ayat: 1}
-    """), "parameters.usia_minimum.citation.pasal", "Missing data"),
+    """), "parameters.usia_minimum.citation.pasal", "Wajib diisi"),
     "changed_value_without_article": (_variant(params="""
         usia_minimum:
           value: 21
     """), "parameters.usia_minimum.citation", "sebutkan pasal"),
-    "missing_version": (_variant().replace("version: 1\n", ""), "version", "Missing data"),
-    "version_as_text": (_variant(version='"2"'), "version", "Not a valid integer"),
+    "missing_version": (_variant().replace("version: 1\n", ""), "version", "Wajib diisi"),
+    "version_as_text": (_variant(version='"2"'), "version", "Harus berupa bilangan bulat"),
     "version_zero": (_variant(version=0), "version", "1"),
-    "unknown_top_level_field": (_variant() + "versi: 2\n", "versi", "Unknown field"),
-    "bad_effective_from": (_variant().replace("2024-01-01", "1 Januari 2024"), "effective_from", "Not a valid date"),
-    "impossible_effective_from": (_variant().replace("2024-01-01", "2024-02-30"), "effective_from", "Not a valid date"),
+    "unknown_top_level_field": (_variant() + "versi: 2\n", "versi", "Kolom tidak dikenal"),
+    "bad_effective_from": (_variant().replace("2024-01-01", "1 Januari 2024"), "effective_from", "Tanggal tidak sah"),
+    "impossible_effective_from": (_variant().replace("2024-01-01", "2024-02-30"), "effective_from", "Tanggal tidak sah"),
     "bad_id": (_variant(pid="Fixture_Kabupaten"), "id", "huruf kecil"),
     "unknown_extends": (_variant(extends="fixture-provinsi"), "extends", "profil induk 'fixture-provinsi' tidak ditemukan"),
     "self_extends": (_variant(extends="fixture-kabupaten"), "extends", "rantai extends berputar"),
@@ -586,8 +586,8 @@ class TestPinnedAcrossDeployments:
         assert "'balangan-lokal'" in r.get_json()["message"]
         r = new_client.get(plugins + "/fixture/profile", headers=world.officer.headers)
         assert r.status_code == 409
-        (state,) = new_client.get(plugins, headers=world.officer.headers).get_json()
-        assert state["enabled"] is True and state["profile"] is None
+        states = {p["plugin"]: p for p in new_client.get(plugins, headers=world.officer.headers).get_json()}
+        assert states["fixture"]["enabled"] is True and states["fixture"]["profile"] is None
 
         # The old case is still judged by its pinned snapshot.
         r = _advance(new_client, world.officer, old["id"], "selesai", etag)

@@ -205,3 +205,20 @@ def test_the_cli_tick_with_a_date(kernel: Any, make: Factory, database_urls: dic
             cli_kernel.db.dispose()
         set_process_kernel(kernel)
     assert _notes(kernel) == ["harian 2026-03-02", "harian 2026-03-03", "harian 2026-03-04"]
+
+
+def test_days_a_plugin_was_switched_off_are_not_replayed(kernel, make):
+    """Re-enabling a plugin catches up only from the day it was switched on again."""
+    from core.db import tenant_context
+    from core.tenancy.models import TenantPlugin
+
+    make.tenant("balangan", "63.11")
+    make.enable("balangan")
+    day = date(2026, 3, 2)
+    run_daily_tick(today=day, kernel=kernel)
+    with kernel.db.unit_of_work() as s:
+        tenant = s.scalar(select(Tenant).where(Tenant.slug == "balangan"))
+        with tenant_context(tenant.id, s):
+            s.get(TenantPlugin, (tenant.id, "fixture")).enabled_on = day + timedelta(days=5)
+    ran = run_daily_tick(today=day + timedelta(days=7), kernel=kernel).ran
+    assert [d for _, _, d in ran] == [day + timedelta(days=5), day + timedelta(days=6), day + timedelta(days=7)]

@@ -154,7 +154,7 @@ def test_data_of_a_move_is_validated(client, world):
     etag = _advance(client, world.officer, case["id"], "tangani", etag).headers["ETag"]
     r = _advance(client, world.officer, case["id"], "selesai", etag, data={"catatan": "ok", "nilai": 3})
     assert r.status_code == 422
-    assert r.get_json()["errors"] == {"data": {"nilai": ["Unknown field."]}}
+    assert r.get_json()["errors"] == {"data": {"nilai": ["Kolom tidak dikenal."]}}
     # A stage that takes no data refuses data.
     case2, etag2 = _open(client, world.officer, world.siti)
     r = _advance(client, world.officer, case2["id"], "tangani", etag2, data={"catatan": "x"})
