@@ -31,6 +31,7 @@ sys.path.insert(0, str(_EP_DIR))
 from core import migrate  # noqa: E402
 from core.app import create_app  # noqa: E402
 from core.config import load_settings  # noqa: E402
+from core.kernel import set_process_kernel  # noqa: E402
 from core.plugins import PluginRegistry  # noqa: E402
 from tests.factories import Factory  # noqa: E402
 from tests.pg import fresh_database, require_pg  # noqa: E402
@@ -128,3 +129,27 @@ def client(app: Any) -> Any:
 @pytest.fixture
 def make(kernel: Any) -> Factory:
     return Factory(kernel)
+
+
+@pytest.fixture
+def build_app(database_urls: dict[str, str], tenants_dir: Path, tmp_path: Path, kernel: Any) -> Iterator[Any]:
+    """Another app on the test database (e.g. with extra plugins: a second process of the same
+    deployment). The `app` fixture's kernel stays the process kernel afterwards."""
+    built: list[Any] = []
+
+    def build(environ: dict[str, str] | None = None, extra_plugins: Any = (), **overrides: Any) -> Any:
+        settings = load_settings(
+            environ=environ or {}, instance_dir=tmp_path / "instance2", tenants_dir=tenants_dir, **database_urls, **overrides
+        )
+        try:
+            application = create_app(settings, extra_plugins=extra_plugins)
+        finally:
+            set_process_kernel(kernel)
+        application.testing = True
+        built.append(application)
+        return application
+
+    yield build
+    for application in built:
+        application.extensions["kesos"].db.dispose()
+    set_process_kernel(kernel)

@@ -127,7 +127,7 @@ def download(run_id: uuid.UUID, name: str) -> Response:
     file = session().scalar(select(ReportFile).where(ReportFile.run_id == run.id, ReportFile.name == name))
     if file is None:
         raise NotFound("berkas_tidak_ditemukan", f"Berkas '{name}' tidak ada pada laporan ini.")
-    response = Response(file.content, mimetype=file.media_type)
+    response = Response(file.content, content_type=file.media_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{file.name}"'
     return response
 

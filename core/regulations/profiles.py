@@ -75,7 +75,7 @@ class RegulationProfile:
         param = self.parameters[name]
         return param.citation or Citation(self.regulation)
 
-    def to_dict(self) -> dict[str, Any]:
+    def _header(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "plugin": self.plugin,
@@ -84,40 +84,27 @@ class RegulationProfile:
             "regulation": self.regulation,
             "extends": self.extends,
             "effective_from": self.effective_from.isoformat(),
-            "tenant_local": self.tenant is not None,
-            "parameters": {
-                name: {
-                    "value": p.raw,
-                    "label": p.label,
-                    "citation": str(p.citation) if p.citation else None,
-                    "defined_in": p.defined_in,
-                }
-                for name, p in self.parameters.items()
-            },
         }
+
+    def _parameters(self, cite: Any) -> dict[str, Any]:
+        return {
+            name: {
+                "value": p.raw,
+                "label": p.label,
+                "citation": cite(p.citation) if p.citation else None,
+                "defined_in": p.defined_in,
+            }
+            for name, p in self.parameters.items()
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """For people: each parameter with its citation as text."""
+        return {**self._header(), "tenant_local": self.tenant is not None, "parameters": self._parameters(str)}
 
     def snapshot(self) -> dict[str, Any]:
         """What is stored when a case pins this profile: enough to judge the case by it later,
         even after the file has changed."""
-        return {
-            "id": self.id,
-            "plugin": self.plugin,
-            "version": self.version,
-            "title": self.title,
-            "regulation": self.regulation,
-            "extends": self.extends,
-            "effective_from": self.effective_from.isoformat(),
-            "tenant": self.tenant,
-            "parameters": {
-                name: {
-                    "value": p.raw,
-                    "label": p.label,
-                    "citation": p.citation.to_dict() if p.citation else None,
-                    "defined_in": p.defined_in,
-                }
-                for name, p in self.parameters.items()
-            },
-        }
+        return {**self._header(), "tenant": self.tenant, "parameters": self._parameters(Citation.to_dict)}
 
 
 class NamedDict(fields.Dict):

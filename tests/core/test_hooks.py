@@ -28,29 +28,6 @@ T = "/api/v1/tenants"
 # -- helpers -----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def build_app(database_urls: dict[str, str], tenants_dir: Path, tmp_path: Path, kernel: Any) -> Iterator[Callable[..., Any]]:
-    """Another app on the test database, e.g. with extra plugins. The `app` fixture's kernel
-    stays the process kernel afterwards."""
-    built: list[Any] = []
-
-    def build(extra_plugins: Any = (), **overrides: Any) -> Any:
-        settings = load_settings(
-            environ={}, instance_dir=tmp_path / "instance2", tenants_dir=tenants_dir, **database_urls, **overrides
-        )
-        try:
-            application = create_app(settings, extra_plugins=extra_plugins)
-        finally:
-            set_process_kernel(kernel)
-        application.testing = True
-        built.append(application)
-        return application
-
-    yield build
-    for application in built:
-        application.extensions["kesos"].db.dispose()
-    set_process_kernel(kernel)
-
 
 def _setup(make: Factory, slug: str = "balangan", kode: str = "63.11") -> dict[str, Any]:
     make.tenant(slug, kode)

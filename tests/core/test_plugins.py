@@ -27,29 +27,6 @@ T = "/api/v1/tenants"
 # -- helpers -----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def build_app(database_urls: dict[str, str], tenants_dir: Path, tmp_path: Path, kernel: Any) -> Iterator[Callable[..., Any]]:
-    """Another app (another "process") on the same database; the `app` fixture's kernel stays
-    the process kernel afterwards."""
-    built: list[Any] = []
-
-    def build(environ: dict[str, str] | None = None, extra_plugins: Any = (), **overrides: Any) -> Any:
-        settings = load_settings(
-            environ=environ or {}, instance_dir=tmp_path / "instance2", tenants_dir=tenants_dir, **database_urls, **overrides
-        )
-        try:
-            application = create_app(settings, extra_plugins=extra_plugins)
-        finally:
-            set_process_kernel(kernel)
-        application.testing = True
-        built.append(application)
-        return application
-
-    yield build
-    for application in built:
-        application.extensions["kesos"].db.dispose()
-    set_process_kernel(kernel)
-
 
 @pytest.fixture
 def cli_env(database_urls: dict[str, str], tenants_dir: Path, tmp_path: Path) -> dict[str, str]:
