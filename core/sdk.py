@@ -22,27 +22,30 @@ from core.api.common import (
     has_permission,
     kernel,
     paginate,
+    current_roles,
     require,
     session,
 )
-from core.cases.models import Case, CaseEvent
-from core.cases.workflow import CaseContext, CaseType, Guard, Stage
+from core.cases.models import Case, CaseAssignment, CaseEvent
+from core.cases.services import advance_case, assign_staff, can_read_notes, case_profile, open_case
+from core.cases.workflow import AssignContext, CaseContext, CaseType, Guard, Stage
 from core.db import JSONDoc, Base, TenantEntity, TenantScoped, UTCDateTime, get_owned, new_id, tenant_fk, utcnow
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed
 from core.jobs import JobContext, enqueue
+from core.kernel import get_kernel
 from core.migrate import enable_tenant_rls
 from core.regulations.profiles import ProfileSource, RegulationProfile
 from core.registry.models import Household, Organization, Person
 from core.reports import Report, ReportContext
 from core.rules import Citation, RuleViolation
-from core.staff.models import StaffCredential, User
-from core.tenancy.calendar import add_working_days, tenant_calendar
+from core.staff.models import Membership, StaffCredential, User
+from core.tenancy.calendar import add_working_days, local_today, tenant_calendar
 from core.tenancy.models import Tenant
 
 record_audit = audit.record
 
 __all__ = [
-    "Base", "Blueprint", "JSONDoc", "UTCDateTime", "Case", "CaseContext", "CaseEvent", "CaseType", "Citation", "Conflict",
+    "Base", "Blueprint", "JSONDoc", "UTCDateTime", "Case", "CaseAssignment", "CaseContext", "CaseEvent", "CaseType", "Citation", "Conflict",
     "Forbidden", "Guard", "Household", "InvalidInput", "JobContext", "NotFound", "Organization",
     "Person", "PreconditionFailed", "ProfileSource", "RegulationProfile", "Report",
     "ReportContext", "RuleViolation", "Stage", "StaffCredential", "Tenant", "TenantEntity",
@@ -50,4 +53,5 @@ __all__ = [
     "enable_tenant_rls", "enqueue", "etag", "expected_version", "get_owned", "has_permission", "hookimpl",
     "kernel", "new_id", "paginate", "record_audit", "require", "session", "tenant_calendar",
     "tenant_fk", "utcnow",
+    "AssignContext", "Membership", "can_read_notes", "case_profile", "current_roles", "get_kernel", "local_today", "open_case", "advance_case", "assign_staff",
 ]

@@ -64,13 +64,13 @@ def _check_subject(session: Session, case_type: CaseType, values: dict[str, Any]
         raise InvalidInput({field: ["Tidak ditemukan di kabupaten/kota ini."]}) from exc
 
 
-def _check_assignees(session: Session, tenant: Tenant, user_ids: list[uuid.UUID]) -> None:
+def _check_assignees(session: Session, tenant: Tenant, user_ids: list[uuid.UUID], field: str = "assigned") -> None:
     if not user_ids:
         return
     twice = sorted({str(u) for u in user_ids if user_ids.count(u) > 1})
     if twice:
         # One assignment per worker and case (its primary key): say so, rather than fail on insert.
-        raise InvalidInput({"assigned": [f"Petugas yang sama ditugaskan lebih dari sekali: {', '.join(twice)}."]})
+        raise InvalidInput({field: [f"Petugas yang sama ditugaskan lebih dari sekali: {', '.join(twice)}."]})
     found = set(
         session.scalars(
             select(Membership.user_id).where(Membership.tenant_id == tenant.id, Membership.user_id.in_(user_ids))
@@ -78,7 +78,7 @@ def _check_assignees(session: Session, tenant: Tenant, user_ids: list[uuid.UUID]
     )
     missing = [str(u) for u in user_ids if u not in found]
     if missing:
-        raise InvalidInput({"assigned": [f"Petugas tidak terdaftar di kabupaten/kota ini: {', '.join(missing)}."]})
+        raise InvalidInput({field: [f"Petugas tidak terdaftar di kabupaten/kota ini: {', '.join(missing)}."]})
 
 
 def open_case(
@@ -111,10 +111,14 @@ def open_case(
     pin(session, profile)
     session.add(case)
     session.flush()
-    for a in assigned:
-        _assign(session, tenant, case_type, case, profile, a["user_id"], a.get("peran", "petugas"), actor_id)
     event = CaseEvent(case_id=case.id, actor_id=actor_id, kind="opened", to_stage=case.stage, data={"profile": f"{profile.id} v{profile.version}"})
     session.add(event)
+    session.flush()
+    for a in assigned:
+        peran = a.get("peran", "petugas")
+        _assign(session, tenant, case_type, case, profile, a["user_id"], peran, actor_id)
+        session.add(CaseEvent(case_id=case.id, actor_id=actor_id, kind="assigned", data={"user_id": str(a["user_id"]), "peran": peran}))
+        audit.record(session, "case.assign", "case", case.id, {"user_id": a["user_id"], "peran": peran})
     session.flush()
     kernel.hooks(session, tenant).kesos_case_opened(session=session, case=case, profile=profile)
     audit.record(session, "case.open", "case", case.id, {"case_type": case.case_type, "profile": profile.id})
@@ -158,7 +162,7 @@ def assign_staff(
     profile = case_profile(session, kernel, tenant, case)
     if case.status != "open":
         raise RuleViolation("kasus_sudah_ditutup", "Kasus sudah ditutup; petugas tidak dapat ditambahkan.", profile.citation(case_type.order_parameter))
-    _check_assignees(session, tenant, [user_id])
+    _check_assignees(session, tenant, [user_id], field="user_id")
     if session.get(CaseAssignment, (tenant.id, case.id, user_id)) is not None:
         raise Conflict("petugas_sudah_ditugaskan", "Petugas ini sudah ditugaskan pada kasus ini.")
     assignment = _assign(session, tenant, case_type, case, profile, user_id, peran, actor_id)

@@ -29,3 +29,52 @@ def kesos_register_models() -> list[type]:
     from . import models
 
     return [models.Kegiatan, models.Rencana, models.Pemantauan, models.Evaluasi, models.Peringatan]
+
+
+@hookimpl
+def kesos_register_case_types() -> list[Any]:
+    from .workflow import REHABILITASI_SOSIAL
+
+    return [REHABILITASI_SOSIAL]
+
+
+@hookimpl
+def kesos_register_blueprints() -> list[Any]:
+    from .api import blp
+
+    return [blp]
+
+
+@hookimpl
+def kesos_register_permissions() -> dict[str, list[str]]:
+    # Notes of a case (Perbup Balangan 61/2017 Pasal 29 huruf b): its assigned workers always read
+    # them; of the roles, only those below (and the kernel's `cases.notes.read`). An auditor reads
+    # the metadata only.
+    return {
+        "rehabilitasi.kasus.read": ["tenant_admin", "officer", "peksos", "tks", "auditor"],
+        "rehabilitasi.kasus.write": ["tenant_admin", "officer", "peksos", "tks"],
+        "rehabilitasi.catatan.read": ["tenant_admin", "officer"],
+    }
+
+
+@hookimpl
+def kesos_register_reports() -> list[Any]:
+    from . import reports
+
+    return [reports.yearly_report()]
+
+
+@hookimpl
+def kesos_daily(session: Any, tenant: Any, day: Any) -> None:
+    from core.sdk import get_kernel
+
+    from .jobs import flag_overdue_evaluations
+
+    flag_overdue_evaluations(session, get_kernel(), tenant, day)
+
+
+@hookimpl
+def kesos_load_demo(session: Any, tenant: Any, staff: dict[str, Any]) -> None:
+    from . import demo
+
+    demo.load(session, tenant, staff)
