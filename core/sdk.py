@@ -26,6 +26,7 @@ from core.api.common import (
     require,
     session,
 )
+from core.cases.schemas import CaseSchema
 from core.cases.models import Case, CaseAssignment, CaseEvent
 from core.cases.services import advance_case, assign_staff, can_read_notes, case_profile, open_case
 from core.cases.workflow import AssignContext, CaseContext, CaseType, Guard, Stage
@@ -45,7 +46,7 @@ from core.tenancy.models import Tenant
 record_audit = audit.record
 
 __all__ = [
-    "Base", "Blueprint", "JSONDoc", "UTCDateTime", "Case", "CaseAssignment", "CaseContext", "CaseEvent", "CaseType", "Citation", "Conflict",
+    "Base", "Blueprint", "CaseSchema", "JSONDoc", "UTCDateTime", "Case", "CaseAssignment", "CaseContext", "CaseEvent", "CaseType", "Citation", "Conflict",
     "Forbidden", "Guard", "Household", "InvalidInput", "JobContext", "NotFound", "Organization",
     "Person", "PreconditionFailed", "ProfileSource", "RegulationProfile", "Report",
     "ReportContext", "RuleViolation", "Stage", "StaffCredential", "Tenant", "TenantEntity",

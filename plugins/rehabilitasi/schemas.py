@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from core.sdk import CaseSchema
+
 # The seven stages are fixed by the law itself (PP 39/2012 Pasal 7 ayat (2); Perbup Balangan
 # 61/2017 Pasal 18 ayat (1)); a profile may relabel them but not reorder or replace them.
 STAGES = (
@@ -181,24 +183,11 @@ class KasusCreateSchema(Schema):
     petugas_utama_id = fields.UUID(load_default=None, allow_none=True, metadata={"description": "Pekerja Sosial Profesional utama (opsional)"})
 
 
-class PenugasanSchema(Schema):
-    user_id = fields.UUID()
-    peran = fields.String()
+class KasusSchema(CaseSchema):
+    """A rehabilitation case as listed: the kernel's case fields for a person's case."""
 
-
-class KasusSchema(Schema):
-    id = fields.UUID()
-    case_type = fields.String()
-    person_id = fields.UUID(allow_none=True)
-    stage = fields.String()
-    status = fields.String()
-    opened_at = fields.DateTime()
-    closed_at = fields.DateTime(allow_none=True)
-    profile_id = fields.String()
-    profile_version = fields.Integer()
-    version = fields.Integer()
-    data = fields.Dict()
-    assigned = fields.List(fields.Nested(PenugasanSchema))
+    class Meta:
+        exclude = ("plugin", "subject_type", "household_id", "organization_id", "community_name", "summary")
 
 
 class KegiatanCreateSchema(Schema):
