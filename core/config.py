@@ -6,7 +6,7 @@ needs no services. DATABASE_URL and REDIS_URL switch to PostgreSQL and RQ on Red
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -58,7 +58,6 @@ class Settings:
     token_ttl_hours: int = 12
     queue_name: str = "kesos"
     max_content_length: int = 2 * 1024 * 1024
-    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_production(self) -> bool:

@@ -4,10 +4,10 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, String, UniqueConstraint, Uuid
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.db import UTCDateTime, Base, TenantEntity, Timestamped, new_id, tenant_fk
+from core.db import UTCDateTime, Base, TenantEntity, Timestamped, new_id
 
 ROLES = ("tenant_admin", "officer", "peksos", "tks", "lks_operator", "auditor")
 ROLE_LABELS = {

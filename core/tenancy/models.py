@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, Integer, String, Uuid
+from sqlalchemy import Boolean, Date, Integer, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import UTCDateTime, Base, TenantScoped, Timestamped, new_id, utcnow

@@ -47,13 +47,11 @@ def kesos_register_blueprints() -> list[Any]:
 
 @hookimpl
 def kesos_register_permissions() -> dict[str, list[str]]:
-    # Notes of a case (Perbup Balangan 61/2017 Pasal 29 huruf b): its assigned workers always read
-    # them; of the roles, only those below (and the kernel's `cases.notes.read`). An auditor reads
-    # the metadata only.
+    # Who reads a case's notes (Perbup Balangan 61/2017 Pasal 29 huruf b) is the kernel's rule
+    # (`cases.notes.read` or assignment to the case): an auditor reads the metadata only.
     return {
         "rehabilitasi.kasus.read": ["tenant_admin", "officer", "peksos", "tks", "auditor"],
         "rehabilitasi.kasus.write": ["tenant_admin", "officer", "peksos", "tks"],
-        "rehabilitasi.catatan.read": ["tenant_admin", "officer"],
     }
 
 

@@ -17,7 +17,6 @@ from core.sdk import (
     current_tenant,
     current_user,
     etag,
-    has_permission,
     kernel,
     paginate,
     require,
@@ -55,10 +54,8 @@ class PeringatanQuerySchema(Schema):
 
 def _notes_allowed(case: Any) -> bool:
     """Perbup Balangan 61/2017 Pasal 29 huruf b (kerahasiaan): assigned workers and roles granted
-    `cases.notes.read` (or this plugin's `rehabilitasi.catatan.read`) read the notes."""
-    return has_permission("rehabilitasi.catatan.read") or can_read_notes(
-        session(), case, current_user().id, current_roles(), kernel().plugins.permissions
-    )
+    `cases.notes.read` read the notes (the kernel's rule, the same for every plugin)."""
+    return can_read_notes(session(), case, current_user().id, current_roles(), kernel().plugins.permissions)
 
 
 @blp.get("/kasus")

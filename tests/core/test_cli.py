@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, text
 
 from core.app import create_app
 from core.cli import main

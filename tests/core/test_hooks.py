@@ -4,7 +4,7 @@ are built here where a second plugin is needed (conflicts, a plugin returning No
 from __future__ import annotations
 
 import types
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -13,8 +13,6 @@ import pytest
 from marshmallow import Schema, fields
 from sqlalchemy import create_engine, inspect, pool, text
 
-from core.app import create_app
-from core.config import load_settings
 from core.kernel import set_process_kernel
 from core.plugins import PluginConflict
 from core.sdk import CaseType, ProfileSource, Stage, hookimpl

@@ -15,8 +15,6 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from core import cli
-from core.app import create_app
-from core.config import load_settings
 from core.kernel import get_kernel, set_process_kernel
 from core.tenancy.models import Tenant
 from tests.factories import Factory

@@ -3,17 +3,12 @@ as a job (inline here), read back with their result; permissions per role."""
 from __future__ import annotations
 
 import types
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-import pytest
 from marshmallow import Schema, fields, validate
 
-from core.app import create_app
-from core.config import load_settings
-from core.kernel import set_process_kernel
 from core.sdk import Report, hookimpl
 from tests.factories import Factory
 
