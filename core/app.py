@@ -11,6 +11,7 @@ from flask_smorest import Api
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
+from core.api.common import is_public
 from core.auth_context import set_actor
 from core.config import PROJECT_ROOT, Settings, load_settings
 from core.db import Database, set_tenant
@@ -103,13 +104,14 @@ def _register_request_cycle(app: Flask, kernel: Kernel) -> None:
         slug = g.get("tenant_slug")
         if slug is None:
             return
-        if g.user is None:
+        anonymous = is_public(app.view_functions.get(request.endpoint or ""))
+        if g.user is None and not anonymous:
             raise Unauthorized()
         tenant = session.scalar(select(Tenant).where(Tenant.slug == slug))
         if tenant is None or not tenant.aktif:
             raise NotFound("tenant_tidak_ditemukan", f"Kabupaten/kota '{slug}' tidak ditemukan.")
-        roles = roles_in(session, g.user.id, tenant.id)
-        if not roles:
+        roles = roles_in(session, g.user.id, tenant.id) if g.user is not None else frozenset()
+        if not roles and not anonymous:
             raise Forbidden(message=f"Anda tidak memiliki peran di {tenant.nama}.")
         g.tenant, g.roles = tenant, roles
         set_tenant(tenant.id, session)

@@ -12,6 +12,8 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SECRET_KEY = "kesos-dev-secret-not-for-production"
 ENVIRONMENTS = ("development", "test", "production")
+# Document stores core/storage.py can build; an S3-compatible one implements DocumentStorage.
+STORAGE_BACKENDS = ("local",)
 
 
 class ConfigError(RuntimeError):
@@ -58,6 +60,10 @@ class Settings:
     token_ttl_hours: int = 12
     queue_name: str = "kesos"
     max_content_length: int = 2 * 1024 * 1024
+    # Uploaded documents (core/storage.py): where they are kept and how large one file may be.
+    storage_backend: str = "local"
+    storage_dir: Path | None = None  # unset: <instance_dir>/berkas
+    upload_max_bytes: int = 10 * 1024 * 1024
 
     @property
     def is_production(self) -> bool:
@@ -66,6 +72,10 @@ class Settings:
     @property
     def is_postgres(self) -> bool:
         return self.database_url.startswith("postgresql")
+
+    @property
+    def document_dir(self) -> Path:
+        return self.storage_dir or self.instance_dir / "berkas"
 
     @property
     def jobs_inline(self) -> bool:
@@ -90,6 +100,9 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: object) ->
         trace_hooks=_bool(env.get("KESOS_TRACE_HOOKS")),
         queue_name=env.get("KESOS_QUEUE", "kesos"),
         token_ttl_hours=_positive_int("KESOS_TOKEN_TTL_HOURS", env.get("KESOS_TOKEN_TTL_HOURS"), 12),
+        storage_backend=(env.get("KESOS_STORAGE") or "local").strip().lower(),
+        storage_dir=Path(env["KESOS_STORAGE_DIR"]) if env.get("KESOS_STORAGE_DIR") else None,
+        upload_max_bytes=_positive_int("KESOS_UPLOAD_MAX_MB", env.get("KESOS_UPLOAD_MAX_MB"), 10) * 1024 * 1024,
     )
     values.update(overrides)
     settings = Settings(**values)  # type: ignore[arg-type]
@@ -113,6 +126,10 @@ def check_settings(settings: Settings, *, secret_from_env: str | None = None) ->
             )
         if len(settings.secret_key) < 32:
             raise ConfigError("KESOS_ENV=production: SECRET_KEY harus minimal 32 karakter.")
+    if settings.storage_backend not in STORAGE_BACKENDS:
+        raise ConfigError(
+            f"KESOS_STORAGE tidak dikenal: {settings.storage_backend!r}. Gunakan salah satu dari: {', '.join(STORAGE_BACKENDS)}."
+        )
     if not settings.database_url.startswith(("sqlite", "postgresql")):
         raise ConfigError(
             f"DATABASE_URL tidak didukung: {settings.database_url.split(':', 1)[0]}. "

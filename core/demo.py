@@ -26,6 +26,7 @@ _STAFF = [
     ("peksos", "Pekerja Sosial Profesional", ["peksos"]),
     ("tks", "Tenaga Kesejahteraan Sosial", ["tks"]),
     ("auditor", "Auditor Inspektorat", ["auditor"]),
+    ("operator", "Operator LKS", ["lks_operator"]),
 ]
 
 # (NIK kabupaten prefix is the tenant's; name, birth date, sex)

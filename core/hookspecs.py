@@ -186,7 +186,7 @@ def kesos_load_demo(session: Session, tenant: Tenant, staff: dict[str, uuid.UUID
     tenant has enabled, after the kernel's demo staff and people exist.
 
     `session` is the demo's transaction with `tenant` current; `staff` maps the demo roles
-    ("admin", "petugas", "peksos", "tks", "auditor") to user ids. Returns nothing. Must be
+    ("admin", "petugas", "peksos", "tks", "auditor", "operator") to user ids. Returns nothing. Must be
     idempotent: `kesos demo` may run again on the same database.
     """
 

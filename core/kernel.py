@@ -11,6 +11,7 @@ from core.config import Settings
 from core.db import Database
 from core.plugins import PluginRegistry, TenantHooks
 from core.regulations.profiles import ProfileCatalog
+from core.storage import DocumentStorage, build_storage
 from core.tenancy.models import Tenant, TenantPlugin
 
 
@@ -21,6 +22,14 @@ class Kernel:
     plugins: PluginRegistry
     profiles: ProfileCatalog
     app: Any = None
+    _storage: Any = None
+
+    @property
+    def storage(self) -> DocumentStorage:
+        """The document store of this deployment (built on first use, once per process)."""
+        if self._storage is None:
+            self._storage = build_storage(self.settings)
+        return self._storage  # type: ignore[no-any-return]
 
     def _enabled_loader(self, session: Session, tenant: Tenant):  # type: ignore[no-untyped-def]
         def load() -> list[str]:

@@ -15,6 +15,7 @@ from flask_smorest import Blueprint
 
 from core import audit
 from core.api.common import (
+    accepts_upload,
     current_tenant,
     current_user,
     etag,
@@ -23,6 +24,7 @@ from core.api.common import (
     kernel,
     paginate,
     current_roles,
+    public,
     require,
     session,
 )
@@ -37,11 +39,16 @@ from core.kernel import get_kernel
 from core.migrate import enable_tenant_rls
 from core.regulations.profiles import ProfileSource, RegulationProfile
 from core.registry.models import Household, Organization, Person
+from core.registry.services import create_organization
+from core.registry.wilayah import has_kabupaten_list, is_kabupaten_code, is_kota, kabupaten_name, province_name, province_of
 from core.reports import Report, ReportContext
 from core.rules import Citation, RuleViolation
 from core.staff.models import Membership, StaffCredential, User
+from core.staff.services import roles_in
+from core.storage import StoredFile, new_key as new_storage_key, store as store_file
 from core.tenancy.calendar import add_working_days, local_today, tenant_calendar
 from core.tenancy.models import Tenant
+from core.tenancy.services import tenant_profile
 
 record_audit = audit.record
 
@@ -54,5 +61,7 @@ __all__ = [
     "enable_tenant_rls", "enqueue", "etag", "expected_version", "get_owned", "has_permission", "hookimpl",
     "kernel", "new_id", "paginate", "record_audit", "require", "session", "tenant_calendar",
     "tenant_fk", "utcnow",
+    "StoredFile", "accepts_upload", "is_kota", "tenant_profile", "create_organization", "has_kabupaten_list", "is_kabupaten_code",
+    "kabupaten_name", "new_storage_key", "province_name", "province_of", "public", "roles_in", "store_file",
     "AssignContext", "Membership", "can_read_notes", "case_profile", "current_roles", "get_kernel", "local_today", "open_case", "advance_case", "assign_staff",
 ]

@@ -80,18 +80,49 @@ def require_platform_admin(view: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def public(view: F) -> F:
+    """Serve a tenant route without a login (e.g. the public LKS register): the tenant is still
+    resolved and scoped, and a disabled plugin's public routes still answer 404. A public view
+    must show only what the law makes public — never personal data."""
+    view.__kesos_public__ = True  # type: ignore[attr-defined]
+    view.__kesos_permission__ = "public"  # type: ignore[attr-defined]
+    return view
+
+
+def is_public(view: Any) -> bool:
+    return bool(getattr(view, "__kesos_public__", False))
+
+
+def accepts_upload(files: int = 1) -> Callable[[F], F]:
+    """Raise the request's size limit for a multipart upload of up to `files` documents of at
+    most `KESOS_UPLOAD_MAX_MB` each (JSON bodies keep the small default limit). Put it above
+    `@blp.arguments`, which reads the body."""
+
+    def decorator(view: F) -> F:
+        @functools.wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            # 64 KiB for the form fields and multipart boundaries around the files.
+            request.max_content_length = kernel().settings.upload_max_bytes * files + 64 * 1024
+            return view(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorator
+
+
 def tenant_blueprint(name: str, import_name: str, path: str, description: str) -> Blueprint:
     """A blueprint for a tenant resource, mounted at /api/v1/tenants/<tenant>/<path>."""
     return Blueprint(name, import_name, url_prefix=f"{TENANT_PREFIX}/{path}", description=description)
 
 
-def paginate(stmt: Select[Any], pagination_parameters: Any) -> list[Any]:
-    """One COUNT and one page query; sets the item count for flask-smorest's X-Pagination."""
+def paginate(stmt: Select[Any], pagination_parameters: Any, *, rows: bool = False) -> list[Any]:
+    """One COUNT and one page query; sets the item count for flask-smorest's X-Pagination.
+    `rows=True` returns whole rows (a select of several entities or columns), not scalars."""
     s = session()
     total = s.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     pagination_parameters.item_count = total
     page_stmt = stmt.limit(pagination_parameters.page_size).offset(pagination_parameters.first_item)
-    return list(s.scalars(page_stmt))
+    return list(s.execute(page_stmt).all()) if rows else list(s.scalars(page_stmt))
 
 
 def etag(version: int) -> str:

@@ -48,7 +48,7 @@ def show_profile(name: str) -> Any:
 @blp.response(200, ProfileDetailSchema)
 def show_any_profile(name: str, profile_id: str) -> Any:
     """Profil regulasi tertentu yang tersedia bagi kabupaten/kota ini, dengan perubahannya."""
-    profile = kernel().profiles.get(profile_id, current_tenant().slug)
+    profile = kernel().profiles.get(profile_id, current_tenant().slug, name)
     if profile is None or profile.plugin != name:
         raise NotFound("profil_tidak_ditemukan", f"Profil '{profile_id}' tidak ditemukan untuk plugin {name}.")
     return profile_view(kernel(), profile)

@@ -251,7 +251,7 @@ def get_case(session: Session, kernel: Kernel, tenant: Tenant, case_id: uuid.UUI
 
 
 def case_profile(session: Session, kernel: Kernel, tenant: Tenant, case: Case) -> RegulationProfile:
-    return profile_for(session, kernel, case.profile_id, case.profile_version, tenant.slug)
+    return profile_for(session, kernel, case.plugin, case.profile_id, case.profile_version, tenant.slug)
 
 
 def advance_case(

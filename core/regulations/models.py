@@ -17,7 +17,7 @@ class ProfileSnapshot(Base):
 
     __tablename__ = "profile_snapshots"
 
-    profile_key: Mapped[str] = mapped_column(String(170), primary_key=True)  # "<tenant|*>:<id>"
+    profile_key: Mapped[str] = mapped_column(String(240), primary_key=True)  # "<tenant|*>:<plugin>:<id>"
     version: Mapped[int] = mapped_column(Integer, primary_key=True)
     content_hash: Mapped[str] = mapped_column(String(64))
     content: Mapped[dict[str, Any]] = mapped_column(JSONDoc)

@@ -213,8 +213,10 @@ class ProfileCatalog:
     """Every profile of every installed plugin, resolved and validated once at start-up."""
 
     sources: dict[str, ProfileSource] = field(default_factory=dict)
-    _global: dict[str, RegulationProfile] = field(default_factory=dict)
-    _local: dict[str, dict[str, RegulationProfile]] = field(default_factory=dict)
+    # Keyed by (plugin, id): ids are unique within a plugin, so every plugin may ship its own
+    # `pp-39-2012` baseline.
+    _global: dict[tuple[str, str], RegulationProfile] = field(default_factory=dict)
+    _local: dict[str, dict[tuple[str, str], RegulationProfile]] = field(default_factory=dict)
 
     @classmethod
     def load(
@@ -224,7 +226,7 @@ class ProfileCatalog:
         root: Path | None = None,
     ) -> ProfileCatalog:
         catalog = cls(sources=dict(sources))
-        raws: dict[tuple[str | None, str], _RawProfile] = {}
+        raws: dict[tuple[str | None, str, str], _RawProfile] = {}
 
         def display(path: Path) -> str:
             if root is not None:
@@ -243,7 +245,7 @@ class ProfileCatalog:
                 raise ProfileError(shown, *_first_error(exc.messages)) from exc
             if data["plugin"] not in catalog.sources:
                 raise ProfileError(shown, "plugin", f"plugin '{data['plugin']}' tidak terpasang")
-            key = (tenant, data["id"])
+            key = (tenant, data["plugin"], data["id"])
             if key in raws:
                 raise ProfileError(shown, "id", f"id profil '{data['id']}' juga dipakai di {raws[key].source}")
             raws[key] = _RawProfile(data, shown, tenant)
@@ -258,21 +260,22 @@ class ProfileCatalog:
                     add(path, tdir.name)
         # A case records only the profile id and version it was opened under: a tenant-local
         # profile reusing a national id would make that record ambiguous.
-        for (tenant, pid), raw in sorted(raws.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
-            if tenant is not None and (None, pid) in raws:
+        ordered = sorted(raws.items(), key=lambda kv: (kv[0][0] or "", kv[0][1], kv[0][2]))
+        for (tenant, plugin, pid), raw in ordered:
+            if tenant is not None and (None, plugin, pid) in raws:
                 raise ProfileError(
-                    raw.source, "id", f"id profil '{pid}' sudah dipakai profil nasional {raws[(None, pid)].source}; pakai id lain"
+                    raw.source, "id", f"id profil '{pid}' sudah dipakai profil nasional {raws[(None, plugin, pid)].source}; pakai id lain"
                 )
 
-        for (tenant, pid), raw in sorted(raws.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
-            profile = catalog._resolve(raws, tenant, pid, ())
+        for (tenant, plugin, pid), raw in ordered:
+            profile = catalog._resolve(raws, tenant, plugin, pid, ())
             if tenant is None:
-                catalog._global[pid] = profile
+                catalog._global[(plugin, pid)] = profile
             else:
-                catalog._local.setdefault(tenant, {})[pid] = profile
+                catalog._local.setdefault(tenant, {})[(plugin, pid)] = profile
 
         for plugin, source in catalog.sources.items():
-            default = catalog._global.get(source.default_profile)
+            default = catalog._global.get((plugin, source.default_profile))
             if default is None or default.plugin != plugin:
                 raise ProfileError(
                     f"plugin {plugin}", "default_profile", f"profil bawaan '{source.default_profile}' tidak ditemukan"
@@ -281,12 +284,13 @@ class ProfileCatalog:
 
     def _resolve(
         self,
-        raws: dict[tuple[str | None, str], _RawProfile],
+        raws: dict[tuple[str | None, str, str], _RawProfile],
         tenant: str | None,
+        plugin: str,
         pid: str,
         chain: tuple[str, ...],
     ) -> RegulationProfile:
-        raw = raws[(tenant, pid)]
+        raw = raws[(tenant, plugin, pid)]
         data = raw.data
         if pid in chain:
             raise ProfileError(raw.source, "extends", "rantai extends berputar: " + " → ".join((*chain, pid)))
@@ -294,12 +298,15 @@ class ProfileCatalog:
         if data["extends"]:
             # A tenant-local variant may extend a national or another local profile; a global
             # profile may only extend a global one.
-            parent_key = (tenant, data["extends"]) if (tenant, data["extends"]) in raws else (None, data["extends"])
+            parent_key = (tenant, plugin, data["extends"])
             if parent_key not in raws:
+                parent_key = (None, plugin, data["extends"])
+            if parent_key not in raws:
+                others = sorted({p for (t, p, i) in raws if i == data["extends"] and t in (None, tenant)})
+                if others:
+                    raise ProfileError(raw.source, "extends", f"profil induk '{data['extends']}' milik plugin lain ({', '.join(others)})")
                 raise ProfileError(raw.source, "extends", f"profil induk '{data['extends']}' tidak ditemukan")
-            parent = self._resolve(raws, parent_key[0], data["extends"], (*chain, pid))
-            if parent.plugin != data["plugin"]:
-                raise ProfileError(raw.source, "extends", f"profil induk '{parent.id}' milik plugin lain ({parent.plugin})")
+            parent = self._resolve(raws, parent_key[0], plugin, data["extends"], (*chain, pid))
             for name, p in parent.parameters.items():
                 params[name] = {
                     "value": p.raw,
@@ -375,10 +382,18 @@ class ProfileCatalog:
 
     # -- look-ups ----------------------------------------------------------------------------
 
-    def get(self, profile_id: str, tenant_slug: str | None = None) -> RegulationProfile | None:
-        if tenant_slug and profile_id in self._local.get(tenant_slug, {}):
-            return self._local[tenant_slug][profile_id]
-        return self._global.get(profile_id)
+    def get(self, profile_id: str, tenant_slug: str | None = None, plugin: str | None = None) -> RegulationProfile | None:
+        """A profile by id, as seen by a tenant (its local variants first). Ids are unique per
+        plugin: without `plugin`, an id that several plugins use finds nothing."""
+        plugins = [plugin] if plugin is not None else sorted(self.sources)
+        found = []
+        for name in plugins:
+            key = (name, profile_id)
+            hit = self._local.get(tenant_slug, {}).get(key) if tenant_slug else None
+            hit = hit or self._global.get(key)
+            if hit is not None:
+                found.append(hit)
+        return found[0] if len(found) == 1 else None
 
     def for_plugin(self, plugin: str, tenant_slug: str | None = None) -> list[RegulationProfile]:
         found = {p.id: p for p in self._global.values() if p.plugin == plugin}
@@ -387,10 +402,10 @@ class ProfileCatalog:
         return sorted(found.values(), key=lambda p: (p.extends is not None, p.id))
 
     def default_for(self, plugin: str) -> RegulationProfile:
-        return self._global[self.sources[plugin].default_profile]
+        return self._global[(plugin, self.sources[plugin].default_profile)]
 
     def parent_of(self, profile: RegulationProfile) -> RegulationProfile | None:
-        return self.get(profile.extends, profile.tenant) if profile.extends else None
+        return self.get(profile.extends, profile.tenant, profile.plugin) if profile.extends else None
 
     def from_snapshot(self, snap: Mapping[str, Any]) -> RegulationProfile:
         params = {

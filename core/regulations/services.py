@@ -41,8 +41,9 @@ class ProfileVersionConflict(KesosError):
         return self.detail
 
 
-def _key(profile_id: str, tenant_slug: str | None) -> str:
-    return f"{tenant_slug or '*'}:{profile_id}"
+def _key(plugin: str, profile_id: str, tenant_slug: str | None) -> str:
+    # Ids are unique per plugin (each may ship its own `pp-39-2012`), so the key names it.
+    return f"{tenant_slug or '*'}:{plugin}:{profile_id}"
 
 
 def pin(session: Session, profile: RegulationProfile) -> None:
@@ -51,7 +52,7 @@ def pin(session: Session, profile: RegulationProfile) -> None:
     Two cases opened at the same moment under a version nobody pinned yet both try to store it:
     the insert does nothing on a conflict (PostgreSQL waits for the other transaction first),
     then the stored snapshot is read back and compared."""
-    key = _key(profile.id, profile.tenant)
+    key = _key(profile.plugin, profile.id, profile.tenant)
     snap = session.get(ProfileSnapshot, (key, profile.version))
     if snap is None:
         insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
@@ -71,11 +72,11 @@ def pin(session: Session, profile: RegulationProfile) -> None:
         raise conflict
 
 
-def profile_for(session: Session, kernel: Kernel, profile_id: str, version: int, tenant_slug: str) -> RegulationProfile:
+def profile_for(session: Session, kernel: Kernel, plugin: str, profile_id: str, version: int, tenant_slug: str) -> RegulationProfile:
     """The profile a case was opened under, as it was then: the stored snapshot wins over a
     file whose content changed without a new version."""
-    live = kernel.profiles.get(profile_id, tenant_slug)
-    for key in (_key(profile_id, tenant_slug), _key(profile_id, None)):
+    live = kernel.profiles.get(profile_id, tenant_slug, plugin)
+    for key in (_key(plugin, profile_id, tenant_slug), _key(plugin, profile_id, None)):
         snap = session.get(ProfileSnapshot, (key, version))
         if snap is not None:
             if live is not None and live.version == version and live.content_hash == snap.content_hash:

@@ -88,7 +88,7 @@ def chosen_profile(kernel: Kernel, tenant: Tenant, profile_id: str | None, plugi
     if plugin not in kernel.profiles.sources:
         return None
     if profile_id:
-        found = kernel.profiles.get(profile_id, tenant.slug)
+        found = kernel.profiles.get(profile_id, tenant.slug, plugin)
         return found if found is not None and found.plugin == plugin else None
     return kernel.profiles.default_for(plugin)
 
@@ -120,7 +120,7 @@ def configure_plugin(
     if plugin not in kernel.plugins.installed:
         raise NotFound("plugin_tidak_ditemukan", f"Plugin '{plugin}' tidak terpasang di platform ini.")
     if profile_id is not None:
-        profile = kernel.profiles.get(profile_id, tenant.slug)
+        profile = kernel.profiles.get(profile_id, tenant.slug, plugin)
         if profile is None or profile.plugin != plugin:
             raise InvalidInput({"profile_id": [f"Profil '{profile_id}' tidak tersedia untuk plugin {plugin}."]})
     row = session.get(TenantPlugin, (tenant.id, plugin))

@@ -112,7 +112,7 @@ def read_tenant_files(directory: Path, kernel: Kernel) -> list[tuple[str, dict[s
             if name not in kernel.plugins.installed:
                 raise TenantFileError(shown, f"plugins.{name}", "plugin tidak terpasang di platform ini")
             if conf["profile"]:
-                profile = kernel.profiles.get(conf["profile"], data["slug"])
+                profile = kernel.profiles.get(conf["profile"], data["slug"], name)
                 if profile is None or profile.plugin != name:
                     raise TenantFileError(shown, f"plugins.{name}.profile", f"profil '{conf['profile']}' tidak ditemukan untuk plugin {name}")
         days: set[date] = set()

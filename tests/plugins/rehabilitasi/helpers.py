@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from core.tenancy.calendar import local_today
 from core.cases.models import Case, CaseAssignment, CaseEvent
 from core.db import tenant_context
 from core.registry.services import create_organization
@@ -58,7 +59,7 @@ BUTIR = {
 TERMINASI = {
     "hasil": "berhasil",
     "identifikasi_keberhasilan": {"biopsikososial": "Fungsi sosial pulih.", "spiritual": "Rutin beribadah."},
-    "kunjungan_keluarga": {"tanggal": date.today().isoformat(), "pihak": "Orang tua dan ketua RT", "catatan": "Keluarga siap menerima."},
+    "kunjungan_keluarga": {"tanggal": local_today().isoformat(), "pihak": "Orang tua dan ketua RT", "catatan": "Keluarga siap menerima."},
 }
 RENCANA = {
     "kebutuhan_prioritas": ["pemulihan trauma", "kembali bersekolah"],
@@ -68,8 +69,8 @@ RENCANA = {
     "sumber_dana": "apbd_kabupaten",
 }
 
-VALID = date.today() + timedelta(days=365)
-EXPIRED = date.today() - timedelta(days=1)
+VALID = local_today() + timedelta(days=365)
+EXPIRED = local_today() - timedelta(days=1)
 PEKSOS_CRED = {
     "pendidikan": "S1", "bidang_pendidikan": "Pekerjaan Sosial",
     "nomor_sertifikat": "SERT-001", "sertifikat_berlaku_sampai": VALID,
@@ -169,7 +170,7 @@ def assign(client: Any, w: SimpleNamespace, case_id: str, user: Any, peran: str,
 
 
 def kegiatan(client: Any, w: SimpleNamespace, case_id: str, kode: str, actor: Any = None, **extra: Any) -> Any:
-    body = {"kode": kode, "tanggal": date.today().isoformat(), "catatan": f"catatan {kode}", **extra}
+    body = {"kode": kode, "tanggal": local_today().isoformat(), "catatan": f"catatan {kode}", **extra}
     return client.post(f"{T}/{w.slug}/rehabilitasi/kasus/{case_id}/kegiatan", json=body, headers=(actor or w.officer).headers)
 
 
@@ -181,7 +182,7 @@ def rencana(client: Any, w: SimpleNamespace, case_id: str, **overrides: Any) -> 
 def pemantauan(client: Any, w: SimpleNamespace, case_id: str, butir: dict[str, str]) -> Any:
     return client.post(
         f"{T}/{w.slug}/rehabilitasi/kasus/{case_id}/pemantauan",
-        json={"tanggal": date.today().isoformat(), "butir": butir}, headers=w.officer.headers,
+        json={"tanggal": local_today().isoformat(), "butir": butir}, headers=w.officer.headers,
     )
 
 

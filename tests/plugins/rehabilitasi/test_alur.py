@@ -2,8 +2,8 @@
 bimbingan lanjut. The same walk in both kabupaten."""
 from __future__ import annotations
 
-from datetime import date
 
+from core.tenancy.calendar import local_today
 from tests.plugins.rehabilitasi.helpers import (
     BUTIR, PERBUP, PP, STAGES, T, TERMINASI, advance, assign, close, counts, detail, kegiatan, new_case, pemantauan,
     refused, rencana, walk_to,
@@ -108,7 +108,7 @@ def test_a_full_walk_through_the_seven_stages_and_close(client, kernel, w):
             assert pemantauan(client, w, case_id, BUTIR).status_code == 201
             r = client.post(
                 f"{T}/{w.slug}/rehabilitasi/kasus/{case_id}/evaluasi",
-                json={"tanggal": date.today().isoformat(), "hasil": "Kemajuan baik.", "rekomendasi": "Lanjutkan."},
+                json={"tanggal": local_today().isoformat(), "hasil": "Kemajuan baik.", "rekomendasi": "Lanjutkan."},
                 headers=w.peksos.headers,
             )
             assert r.status_code == 201, r.get_json()

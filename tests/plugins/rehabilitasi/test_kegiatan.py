@@ -3,8 +3,9 @@ notes (Perbup Balangan 61/2017 Pasal 29 huruf b)."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
+from core.tenancy.calendar import local_today
 from tests.plugins.rehabilitasi.helpers import (
     BUTIR, OTHER, PERBUP, T, advance, assign, counts, detail, kegiatan, new_case, pemantauan, refused, rencana,
     staff, walk_to,
@@ -51,10 +52,10 @@ def test_a_case_conference_records_its_participants_and_conclusion(client, kerne
 def test_activity_dates_and_workers(client, kernel, world, w):
     case_id = new_case(client, w)
     before = counts(kernel, w.slug)
-    tomorrow = (date.today() + timedelta(days=2)).isoformat()
+    tomorrow = (local_today() + timedelta(days=2)).isoformat()
     r = kegiatan(client, w, case_id, "identifikasi", tanggal=tomorrow)
     assert refused(r, "data_tidak_valid")["errors"] == {"tanggal": ["Tanggal tidak boleh di masa depan."]}
-    r = kegiatan(client, w, case_id, "identifikasi", tanggal=(date.today() - timedelta(days=3)).isoformat())
+    r = kegiatan(client, w, case_id, "identifikasi", tanggal=(local_today() - timedelta(days=3)).isoformat())
     assert "sebelum kasus dibuka" in refused(r, "data_tidak_valid")["errors"]["tanggal"][0]
     for stranger in (world[OTHER[w.slug]].peksos.user_id, uuid.uuid4()):
         r = kegiatan(client, w, case_id, "identifikasi", pelaksana_id=str(stranger))
@@ -168,9 +169,9 @@ def test_monitoring_is_free_in_tabalong_but_not_empty(client, kernel, world):
 def test_an_evaluation_is_recorded(client, kernel, w):
     case_id = new_case(client, w)
     url = f"{T}/{w.slug}/rehabilitasi/kasus/{case_id}/evaluasi"
-    r = client.post(url, json={"tanggal": (date.today() + timedelta(days=3)).isoformat(), "hasil": "x"}, headers=w.peksos.headers)
+    r = client.post(url, json={"tanggal": (local_today() + timedelta(days=3)).isoformat(), "hasil": "x"}, headers=w.peksos.headers)
     assert "tanggal" in refused(r, "data_tidak_valid")["errors"]
-    r = client.post(url, json={"tanggal": date.today().isoformat(), "hasil": "Kemajuan baik."}, headers=w.peksos.headers)
+    r = client.post(url, json={"tanggal": local_today().isoformat(), "hasil": "Kemajuan baik."}, headers=w.peksos.headers)
     assert r.status_code == 201, r.get_json()
     assert r.get_json()["evaluator_id"] == str(w.peksos.user_id)
     assert counts(kernel, w.slug)["rehabilitasi_evaluasi"] == 1
@@ -184,7 +185,7 @@ def test_notes_are_for_the_assigned_workers_and_authorised_roles(client, kernel,
     assert assign(client, w, case_id, w.tks, "pendukung").status_code == 201
     assert kegiatan(client, w, case_id, "identifikasi", catatan="Klien korban KDRT.", rincian={"sumber": "RT"}).status_code == 201
     assert pemantauan(client, w, case_id, BUTIR if w.slug == "balangan" else {"perkembangan": "baik"}).status_code == 201
-    r = client.post(f"{T}/{w.slug}/rehabilitasi/kasus/{case_id}/evaluasi", json={"tanggal": date.today().isoformat(), "hasil": "Rahasia."}, headers=w.peksos.headers)
+    r = client.post(f"{T}/{w.slug}/rehabilitasi/kasus/{case_id}/evaluasi", json={"tanggal": local_today().isoformat(), "hasil": "Rahasia."}, headers=w.peksos.headers)
     assert r.status_code == 201
     walk_to(client, w, case_id, "penyusunan_rencana")
     assert rencana(client, w, case_id, rujukan=[{"tujuan": "Puskesmas", "catatan": "Riwayat trauma."}]).status_code == 200
@@ -195,7 +196,7 @@ def test_notes_are_for_the_assigned_workers_and_authorised_roles(client, kernel,
         body = r.get_json()
         assert body["catatan_disembunyikan"] is (not sees)
         (k,) = body["kegiatan"]
-        assert k["kode"] == "identifikasi" and k["tanggal"] == date.today().isoformat()  # metadata always
+        assert k["kode"] == "identifikasi" and k["tanggal"] == local_today().isoformat()  # metadata always
         assert (k["catatan"], k["rincian"]) == (("Klien korban KDRT.", {"sumber": "RT"}) if sees else (None, None)), actor.username
         assert (body["pemantauan"][0]["butir"] is not None) is sees
         assert (body["evaluasi"][0]["hasil"] == "Rahasia.") is sees

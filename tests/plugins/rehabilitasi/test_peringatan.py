@@ -2,8 +2,9 @@
 ayat (1)) is overdue — once, and only where the profile sets the duty."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
+from core.tenancy.calendar import local_today
 from core.tick import run_daily_tick
 from plugins.rehabilitasi.rules import add_months
 from tests.plugins.rehabilitasi.helpers import PERBUP, T, counts, new_case, refused
@@ -20,7 +21,7 @@ def _peringatan(client, w, **query):
 def test_an_overdue_evaluation_is_flagged_once_in_balangan_only(client, kernel, world):
     b, t = world["balangan"], world["tabalong"]
     case_b, case_t = new_case(client, b), new_case(client, t)
-    today = date.today()
+    today = local_today()
     due = add_months(today, 12)
     # on the due date itself nothing is late yet
     run_daily_tick(today=due, kernel=kernel)
@@ -43,7 +44,7 @@ def test_an_overdue_evaluation_is_flagged_once_in_balangan_only(client, kernel, 
 def test_an_evaluation_settles_the_warning_and_restarts_the_clock(client, kernel, world):
     b = world["balangan"]
     case_b = new_case(client, b)
-    today = date.today()
+    today = local_today()
     run_daily_tick(today=add_months(today, 13), kernel=kernel)
     assert len(_peringatan(client, b)) == 1
     r = client.post(f"{T}/balangan/rehabilitasi/kasus/{case_b}/evaluasi", json={"tanggal": today.isoformat(), "hasil": "Dievaluasi."}, headers=b.peksos.headers)

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.plugins.lks.helpers import build_world
+
+
+@pytest.fixture(autouse=True)
+def _cheap_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Many staff accounts per test: a cheaper scrypt cost keeps the suite fast (hashes record
+    their own parameters, so verification is unchanged)."""
+    from core.staff import passwords
+
+    monkeypatch.setattr(passwords, "_N", 2**10)
+
+
+@pytest.fixture
+def settings_overrides(tmp_path: Any) -> dict[str, Any]:
+    # Small documents in tests: the limit is what is checked, not the bytes.
+    return {"upload_max_bytes": 64 * 1024, "storage_dir": tmp_path / "berkas"}
+
+
+@pytest.fixture
+def world(make: Any, kernel: Any) -> dict[str, Any]:
+    """Balangan and Tabalong, both on the national PP 39/2012 for LKS, on one deployment."""
+    return build_world(make, kernel)
