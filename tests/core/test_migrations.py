@@ -340,3 +340,33 @@ def test_plugin_branch_is_collected_from_its_own_directory(tmp_path: Path) -> No
     assert migrate.pending(url, plugins) == []
     with _connect(url) as conn:
         assert "demo_things" in inspect(conn).get_table_names()
+
+
+@pytest.mark.parametrize("backend_name", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_profile_snapshots_of_an_older_database_are_keyed_by_plugin_after_upgrade(tmp_path: Path, plugin_dirs: dict[str, Path], backend_name: str) -> None:
+    """0002_profile_keys: a snapshot stored as "*:<id>" becomes "*:<plugin>:<id>", its content
+    untouched, so cases opened before the upgrade are still judged by what they pinned."""
+    import contextlib
+    import json
+
+    from alembic import command
+
+    with contextlib.ExitStack() as stack:
+        if backend_name == "postgres":
+            require_pg()
+            url = stack.enter_context(fresh_database()).owner_url
+        else:
+            url = f"sqlite:///{tmp_path / 'lama.db'}"
+        command.upgrade(migrate.alembic_config(url), "0001_core")
+        content = {"id": "pp-39-2012", "plugin": "rehabilitasi", "version": 1, "parameters": {}}
+        with _connect(url) as conn, conn.begin():
+            conn.execute(
+                text("INSERT INTO profile_snapshots (profile_key, version, content_hash, content, created_at) VALUES (:k, 1, 'h', :c, CURRENT_TIMESTAMP)"),
+                {"k": "*:pp-39-2012", "c": json.dumps(content)},
+            )
+        migrate.upgrade(url, plugin_dirs)
+        with _connect(url) as conn:
+            rows = conn.execute(text("SELECT profile_key, content FROM profile_snapshots")).all()
+        assert [r[0] for r in rows] == ["*:rehabilitasi:pp-39-2012"]
+        stored = rows[0][1] if isinstance(rows[0][1], dict) else json.loads(rows[0][1])
+        assert stored == content

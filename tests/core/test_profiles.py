@@ -603,3 +603,53 @@ class TestPinnedAcrossDeployments:
         )
         assert r.status_code == 201
         assert r.get_json()["profile_id"] == "fixture-perbup"
+
+
+def test_every_plugin_may_ship_a_profile_of_the_same_id(tmp_path):
+    """Profile ids are unique per plugin: each service ships its own `pp-39-2012` baseline, and
+    a variant's `extends` finds its own plugin's parent."""
+
+    class OtherSchema(Schema):
+        kuota = fields.Integer(required=True)
+
+    other = tmp_path / "lain"
+    _write(tmp_path / "fixture" / "fixture-nasional.yaml", NASIONAL)
+    _write(other / "fixture-nasional.yaml", """
+        id: fixture-nasional
+        plugin: lain
+        version: 1
+        title: Profil lain dengan id yang sama
+        regulation: PP 39/2012
+        effective_from: 2012-02-29
+        parameters:
+          kuota: {value: 5, citation: {pasal: 12}}
+    """)
+    _write(other / "lain-varian.yaml", """
+        id: lain-varian
+        plugin: lain
+        version: 1
+        title: Varian
+        regulation: Perbup Uji 1/2024
+        extends: fixture-nasional
+        effective_from: 2024-01-01
+        parameters:
+          kuota: {value: 3, citation: {pasal: 2}}
+    """)
+    catalog = ProfileCatalog.load({
+        "fixture": _source(tmp_path / "fixture"), "lain": _source(other, OtherSchema, "fixture-nasional"),
+    })
+    assert catalog.get("fixture-nasional", plugin="fixture").value("usia_minimum") == 0
+    assert catalog.get("fixture-nasional", plugin="lain").value("kuota") == 5
+    assert catalog.get("fixture-nasional") is None  # ambiguous without the plugin
+    varian = catalog.get("lain-varian")
+    assert str(varian.citation("kuota")) == "Perbup Uji 1/2024 Pasal 2"
+    assert catalog.parent_of(varian).plugin == "lain"
+    assert catalog.default_for("lain").plugin == "lain" and catalog.default_for("fixture").plugin == "fixture"
+
+
+def test_the_installed_plugins_share_a_baseline_id_and_cases_pin_their_own(kernel):
+    lks = kernel.profiles.get("pp-39-2012", plugin="lks")
+    rehab = kernel.profiles.get("pp-39-2012", plugin="rehabilitasi")
+    assert lks.plugin == "lks" and rehab.plugin == "rehabilitasi"
+    assert str(lks.citation("batas_tanda_pendaftaran_hari_kerja")) == "PP 39/2012 Pasal 58"
+    assert str(rehab.citation("kelompok_sasaran")) == "PP 39/2012 Pasal 6 ayat (1)"
