@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from flask import Response
+from flask import Response, request
 
 from core.sdk import (
     Blueprint,
@@ -29,7 +29,6 @@ from core.sdk import (
 from . import cetak, dokumen, pendaftaran, penomoran
 from .access import lingkup
 from .schemas import (
-    BerkasSchema,
     CariSchema,
     LembagaSchema,
     LengkapSchema,
@@ -95,14 +94,13 @@ def show_pendaftaran(case_id: uuid.UUID) -> Any:
 @blp.post("/pendaftaran/<uuid:case_id>/dokumen")
 @require("lks.ajukan")
 @accepts_upload(files=1)
-@blp.arguments(UnggahSchema, location="form")
-@blp.arguments(BerkasSchema, location="files")
+@blp.arguments(UnggahSchema, location="form", content_type="multipart/form-data")
 @blp.response(201, PendaftaranDetailSchema)
-def add_dokumen(form: dict[str, Any], files: dict[str, Any], case_id: uuid.UUID) -> Any:
+def add_dokumen(form: dict[str, Any], case_id: uuid.UUID) -> Any:
     """Unggah satu lampiran permohonan (PP 39/2012 Pasal 57 ayat (3)): PDF, JPEG atau PNG,
     sekali per jenis dokumen."""
     case, p = pendaftaran.get_pendaftaran(session(), case_id, scope())
-    berkas = dokumen.Berkas.of(files.get("berkas"))
+    berkas = dokumen.Berkas.of(request.files.get("berkas"))
     pendaftaran.unggah(session(), kernel(), current_tenant(), case, p, form["jenis"], berkas, current_user().id)
     return _detail(case_id)
 

@@ -5,7 +5,6 @@ import uuid
 from typing import Any
 
 from flask import request
-from marshmallow import INCLUDE, Schema, fields
 from sqlalchemy import select
 
 from core.sdk import (
@@ -25,7 +24,6 @@ from .access import get_lembaga
 from .api import _html, blp, scope
 from .models import Lembaga, Pelanggaran, Sanksi
 from .schemas import (
-    BerkasSchema,
     CariSchema,
     DendaSchema,
     IzinFormSchema,
@@ -43,18 +41,6 @@ from .schemas import (
     SanksiSchema,
     SanksiTidakTerdaftarSchema,
 )
-
-
-class IzinBerkasSchema(Schema):
-    """The documents of a permit decision, one file per document code of the profile (e.g.
-    status_badan_hukum, proposal_kerja_sama) — or `surat_penolakan` for a refusal."""
-
-    class Meta:
-        unknown = INCLUDE
-
-    status_badan_hukum = fields.Raw(metadata={"type": "string", "format": "binary"})
-    proposal_kerja_sama = fields.Raw(metadata={"type": "string", "format": "binary"})
-    surat_penolakan = fields.Raw(metadata={"type": "string", "format": "binary"})
 
 
 def _detail_asing(organization_id: uuid.UUID) -> Any:
@@ -97,10 +83,9 @@ def show_asing(organization_id: uuid.UUID) -> Any:
 @blp.post("/asing/<uuid:organization_id>/izin")
 @require("lks.proses")
 @accepts_upload(files=6)
-@blp.arguments(IzinFormSchema, location="form")
-@blp.arguments(IzinBerkasSchema, location="files")
+@blp.arguments(IzinFormSchema, location="form", content_type="multipart/form-data")
 @blp.response(201, IzinSchema)
-def add_izin(form: dict[str, Any], files: dict[str, Any], organization_id: uuid.UUID) -> Any:
+def add_izin(form: dict[str, Any], organization_id: uuid.UUID) -> Any:
     """Catat izin menteri luar negeri (Pasal 59 ayat (2)–(3)) atau izin operasional Menteri Sosial
     (ayat (4)–(7)) dengan dokumennya, atau penolakan tertulisnya (ayat (8))."""
     org, _ = get_lembaga(session(), organization_id, scope(), asing=True)
@@ -124,14 +109,13 @@ def add_izin_teknis(body: dict[str, Any], organization_id: uuid.UUID) -> Any:
 @blp.post("/asing/<uuid:organization_id>/laporan")
 @require("lks.ajukan")
 @accepts_upload(files=1)
-@blp.arguments(LaporanFormSchema, location="form")
-@blp.arguments(BerkasSchema, location="files")
+@blp.arguments(LaporanFormSchema, location="form", content_type="multipart/form-data")
 @blp.response(201, LaporanSchema)
-def add_laporan(form: dict[str, Any], files: dict[str, Any], organization_id: uuid.UUID) -> Any:
+def add_laporan(form: dict[str, Any], organization_id: uuid.UUID) -> Any:
     """Sampaikan laporan kegiatan berkala dengan dokumennya (PP 39/2012 Pasal 62); laporan
     menghentikan sanksi atas periode itu."""
     org, lembaga = get_lembaga(session(), organization_id, scope(), asing=True)
-    laporan = asing.laporkan(session(), kernel(), current_tenant(), org, lembaga, form, dokumen.Berkas.of(files.get("berkas")), current_user().id)
+    laporan = asing.laporkan(session(), kernel(), current_tenant(), org, lembaga, form, dokumen.Berkas.of(request.files.get("berkas")), current_user().id)
     from .pendaftaran import dokumen_out
 
     docs = dokumen.of(session(), laporan_ids=[laporan.id])

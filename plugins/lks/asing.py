@@ -364,7 +364,9 @@ def pelanggaran_out(profile: Any, cal: Any, pl: Pelanggaran, org: Organization, 
     nxt = sanksi.langkah_berikutnya(profile, cal, pl, {s.langkah for s in steps})
     return {c: getattr(pl, c) for c in ("id", "jenis", "periode_ke", "tanggal_mulai", "uraian", "citation", "dipatuhi_pada")} | {
         "label": sanksi.PELANGGARAN_LABELS[pl.jenis],
-        "langkah_berikutnya": {"langkah": nxt.kode, "label": nxt.label, "tanggal": nxt.tanggal, "citation": nxt.citation} if nxt else None,
+        # a plain dict in the schema (fields.Dict): give the date as ISO text ourselves, as every
+        # other date of the API is, not as Flask's HTTP-date rendering of a date object
+        "langkah_berikutnya": {"langkah": nxt.kode, "label": nxt.label, "tanggal": nxt.tanggal.isoformat(), "citation": nxt.citation} if nxt else None,
         "sanksi": [sanksi_out(profile, s, pl, org) for s in steps],
     }
 

@@ -123,10 +123,16 @@ def _uraian(langkah: Langkah, org: Organization, pl: Pelanggaran, profile: Any) 
         jumlah = profile.value("peringatan_tertulis")["jumlah"]
         return f"{org.nama} tidak mematuhi {jumlah} kali peringatan tertulis; kegiatannya dihentikan sementara. {sebab}"
     maks = profile.value(DENDA_MAKS_PARAM[pl.jenis])
+    # Only the amount takes Indonesian thousands separators: the breach's own words (an officer's
+    # description, with its commas) are quoted as written.
     return (
         f"{org.nama} tidak mematuhi penghentian sementara dari kegiatan; dikenakan denda administratif paling banyak "
-        f"Rp{maks:,} ({profile.citation(DENDA_MAKS_PARAM[pl.jenis])}), besarnya ditetapkan pejabat berwenang. {sebab}".replace(",", ".")
+        f"Rp{rupiah(maks)} ({profile.citation(DENDA_MAKS_PARAM[pl.jenis])}), besarnya ditetapkan pejabat berwenang. {sebab}"
     )
+
+
+def rupiah(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
 
 
 def _issue(session: Any, org: Organization, pl: Pelanggaran, langkah: Langkah, profile: Any, actor_id: uuid.UUID | None) -> Sanksi:

@@ -158,12 +158,15 @@ class LembagaAsingBodySchema(LembagaBodySchema):
 # -- documents and decisions --------------------------------------------------------------------
 
 
+def _file(description: str = "PDF, JPEG atau PNG") -> fields.Raw:
+    """A file part of a multipart body: documented here, read from request.files by the view
+    (webargs' form location holds the text fields only)."""
+    return fields.Raw(load_default=None, metadata={"type": "string", "format": "binary", "description": description})
+
+
 class UnggahSchema(Schema):
     jenis = fields.String(required=True, validate=CODE, metadata={"description": "kode dokumen dari profil (mis. npwp)"})
-
-
-class BerkasSchema(Schema):
-    berkas = fields.Raw(metadata={"type": "string", "format": "binary"})
+    berkas = _file()
 
 
 class DokumenSchema(Schema):
@@ -205,7 +208,18 @@ class _Tanggal(Schema):
 
 
 class IzinFormSchema(_Tanggal):
-    """A decision on a foreign LKS's permit, with its documents as files named by their code."""
+    """A decision on a foreign LKS's permit, with its documents as files named by their code
+    (the codes of the profile's `dokumen_izin_kemenlu` / `dokumen_izin_operasional`; a refusal:
+    `surat_penolakan`)."""
+
+    status_badan_hukum = _file("59 ayat (3) huruf a / ayat (5) huruf a")
+    rekomendasi_perwakilan = _file("59 ayat (3) huruf b")
+    proposal_kerja_sama = _file("59 ayat (3) huruf c / ayat (5) huruf b")
+    sumber_dana_3_tahun = _file("59 ayat (3) huruf d")
+    rancangan_perjanjian = _file("59 ayat (3) huruf e / ayat (5) huruf d")
+    mitra_kerja_lokal = _file("59 ayat (5) huruf c")
+    izin_kemenlu = _file("59 ayat (5) huruf e")
+    surat_penolakan = _file("59 ayat (8): penolakan tertulis")
 
     jenis = fields.String(required=True, validate=validate.OneOf(["kemenlu", "operasional"]))
     keputusan = fields.String(required=True, validate=validate.OneOf(["diberikan", "ditolak"]))
@@ -246,6 +260,7 @@ class IzinSchema(Schema):
 class LaporanFormSchema(Schema):
     periode_ke = fields.Integer(load_default=None, allow_none=True, strict=False, validate=validate.Range(min=1), metadata={"description": "bawaan: periode terlama yang belum dilaporkan"})
     ringkasan = fields.String(required=True, validate=validate.Length(min=3, max=8000))
+    berkas = _file()
 
 
 class LaporanSchema(Schema):
