@@ -30,6 +30,7 @@ from . import cetak, dokumen, pendaftaran, penomoran
 from .access import lingkup
 from .schemas import (
     CariSchema,
+    LembagaBodySchema,
     LembagaSchema,
     LengkapSchema,
     OperatorBodySchema,
@@ -165,6 +166,19 @@ def list_lembaga(query: dict[str, Any], pagination_parameters: Any) -> Any:
     from . import lembaga
 
     return [lembaga.row_out(*row) for row in paginate(lembaga.query(scope(), query.get("q")), pagination_parameters, rows=True)]
+
+
+@blp.post("/lembaga")
+@require("lks.proses")
+@blp.arguments(LembagaBodySchema)
+@blp.response(201, LembagaSchema)
+def add_lembaga(body: dict[str, Any]) -> Any:
+    """Catat LKS tanpa permohonan — mis. lembaga yang ditemukan beroperasi tanpa mendaftar, agar
+    dapat diberi peringatan tertulis atau penghentian sementara (PP 39/2012 Pasal 65 ayat (1))."""
+    from . import lembaga
+
+    org, _ = pendaftaran.catat_lembaga(session(), body, within=None)
+    return lembaga.show(session(), org.id, scope())
 
 
 @blp.get("/lembaga/<uuid:organization_id>")

@@ -209,7 +209,9 @@ def _izin_out(izin: Any) -> dict[str, Any]:
     from .pendaftaran import dokumen_out
 
     cols = ("id", "jenis", "keputusan", "nomor", "tanggal", "berlaku_mulai", "berlaku_sampai", "penerbit", "alasan", "dicabut_pada")
-    return {c: getattr(izin, c) for c in cols} | {"dokumen": [dokumen_out(d, {}) for d in dokumen.of(session(), izin_ids=[izin.id])]}
+    # the documents named as the profile names them, as in the LKS's detail
+    labels = asing.dokumen_labels(tenant_profile(session(), kernel(), current_tenant(), "lks"))
+    return {c: getattr(izin, c) for c in cols} | {"dokumen": [dokumen_out(d, labels) for d in dokumen.of(session(), izin_ids=[izin.id])]}
 
 
 def _sanksi_out(s: Sanksi) -> dict[str, Any]:

@@ -130,7 +130,7 @@ def catat_izin(
     dokumen.simpan_semua(session, kernel, tenant, {k: dokumen.Berkas.of(v) for k, v in files.items()}, actor_id, organization_id=org.id, izin_id=izin.id)
     record_audit(session, f"lks.izin.{jenis}", "organization", org.id, {"izin_id": izin.id, "keputusan": izin.keputusan, "nomor": izin.nomor})
     if diberikan and jenis == "operasional":
-        sanksi.patuhi(session, org.id, "tanpa_izin_operasional", today)
+        _patuhi_bila_berlaku(session, org.id, "tanpa_izin_operasional", izin, today)
     return izin
 
 
@@ -153,6 +153,13 @@ def terbitkan_izin_teknis(session: Any, kernel: Any, tenant: Tenant, org: Organi
             "di_luar_daerah", f"Wilayah kerja {org.nama} tidak mencakup {tenant.nama}; izin teknis diberikan untuk daerah sendiri.", cite,
         )
     sampai = body.get("berlaku_sampai") or (operasional.berlaku_sampai if operasional else None)
+    if operasional is not None and operasional.berlaku_sampai is not None and (sampai is None or sampai > operasional.berlaku_sampai):
+        raise RuleViolation(
+            "melampaui_izin_operasional",
+            f"Izin teknis tidak dapat berlaku melampaui izin operasional nomor {operasional.nomor} "
+            f"(berlaku sampai {operasional.berlaku_sampai.isoformat()}).",
+            cite,
+        )
     izin = Izin(
         organization_id=org.id, jenis="teknis", keputusan="diberikan", nomor=body["nomor"], tanggal=body["tanggal"],
         berlaku_mulai=body.get("berlaku_mulai") or body["tanggal"], berlaku_sampai=sampai, penerbit=f"Bupati/Walikota — {tenant.nama}",
@@ -161,8 +168,18 @@ def terbitkan_izin_teknis(session: Any, kernel: Any, tenant: Tenant, org: Organi
     session.add(izin)
     session.flush()
     record_audit(session, "lks.izin.teknis", "organization", org.id, {"izin_id": izin.id, "nomor": izin.nomor, "izin_operasional": operasional.nomor if operasional else None})
-    sanksi.patuhi(session, org.id, "tanpa_izin_teknis", today)
+    _patuhi_bila_berlaku(session, org.id, "tanpa_izin_teknis", izin, today)
     return izin
+
+
+def _patuhi_bila_berlaku(session: Any, organization_id: uuid.UUID, jenis: str, izin: Izin, today: date) -> None:
+    """A permit settles the breach of operating without it only while it is in force: an expired
+    permit entered for the record settles nothing; one coming into force later settles it from
+    its first day (the steps dated before that still follow)."""
+    on = max(today, izin.berlaku_mulai or izin.tanggal)
+    if izin.berlaku_sampai is not None and izin.berlaku_sampai < on:
+        return
+    sanksi.patuhi(session, organization_id, jenis, on)
 
 
 def _not_future(value: date, today: date, field: str) -> None:
@@ -183,7 +200,8 @@ def periode_bulan(profile: Any, lembaga: Lembaga) -> int:
 
 def periods(profile: Any, lembaga: Lembaga, teknis: Izin | None, until: date) -> list[tuple[int, date, date]]:
     """(number, first day, last day) of each reporting period begun on or before `until`: from
-    the technical permit's start, while it is in force and not revoked."""
+    the technical permit's start, while it is in force. A revoked permit owes no report for the
+    period it was revoked in: the LKS no longer operates here."""
     if teknis is None:
         return []
     start = teknis.berlaku_mulai or teknis.tanggal
@@ -192,7 +210,10 @@ def periods(profile: Any, lembaga: Lembaga, teknis: Izin | None, until: date) ->
     out = []
     k = 1
     while (mulai := add_months(start, (k - 1) * months)) <= end:
-        out.append((k, mulai, add_months(start, k * months) - timedelta(days=1)))
+        selesai = add_months(start, k * months) - timedelta(days=1)
+        if teknis.dicabut_pada is not None and selesai > teknis.dicabut_pada:
+            break
+        out.append((k, mulai, selesai))
         k += 1
     return out
 
@@ -204,13 +225,46 @@ def izin_teknis(session: Any, organization_id: uuid.UUID) -> Izin | None:
     )
 
 
+def _mulai(izin: Izin) -> date:
+    return izin.berlaku_mulai or izin.tanggal
+
+
+def semua_izin_teknis(session: Any, organization_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[Izin]]:
+    """Every technical permit given to each LKS, in the order they came into force."""
+    out: dict[uuid.UUID, list[Izin]] = {i: [] for i in organization_ids}
+    if not organization_ids:
+        return out
+    for izin in session.scalars(
+        select(Izin).where(Izin.organization_id.in_(organization_ids), Izin.jenis == "teknis", Izin.keputusan == "diberikan")
+    ):
+        out[izin.organization_id].append(izin)
+    for permits in out.values():
+        permits.sort(key=lambda i: (_mulai(i), i.dicatat_pada))
+    return out
+
+
+def periode_semua(profile: Any, lembaga: Lembaga, permits: list[Izin], until: date) -> list[tuple[int, date, date, Izin]]:
+    """The reporting periods (number, first day, last day, permit) of an LKS begun on or before
+    `until`, over all its technical permits: a renewed (or re-issued) permit carries the
+    numbering on instead of starting again at 1 — reports are kept per period number, so a
+    restart would take the old permit's reports for the new one's periods. Each permit's periods
+    run until the next permit comes into force (its last period is cut short the day before)."""
+    out: list[tuple[int, date, date, Izin]] = []
+    for i, izin in enumerate(permits):
+        nxt = _mulai(permits[i + 1]) if i + 1 < len(permits) else None
+        cutoff = until if nxt is None else min(until, nxt - timedelta(days=1))
+        for _, mulai, selesai in periods(profile, lembaga, izin, cutoff):
+            out.append((len(out) + 1, mulai, selesai if nxt is None else min(selesai, nxt - timedelta(days=1)), izin))
+    return out
+
+
 def laporkan(
     session: Any, kernel: Any, tenant: Tenant, org: Organization, lembaga: Lembaga, form: dict[str, Any], berkas: Any, actor_id: uuid.UUID
 ) -> Laporan:
     """A periodic report with its document; it stops the sanctions of that period's breach."""
     profile = tenant_profile(session, kernel, tenant, "lks")
     today = local_today()
-    begun = periods(profile, lembaga, izin_teknis(session, org.id), today)
+    begun = [(k, mulai, selesai) for k, mulai, selesai, _ in periode_semua(profile, lembaga, semua_izin_teknis(session, [org.id])[org.id], today)]
     if not begun:
         raise RuleViolation(
             "belum_wajib_lapor", f"{org.nama} belum memiliki izin teknis di {tenant.nama}; belum ada periode laporan.",
@@ -245,11 +299,7 @@ def catat_laporan_terlewat(session: Any, kernel: Any, tenant: Tenant, day: date)
     if not foreign:
         return []
     ids = [lembaga.organization_id for lembaga in foreign]
-    teknis: dict[uuid.UUID, Izin] = {}
-    for izin in session.scalars(
-        select(Izin).where(Izin.organization_id.in_(ids), Izin.jenis == "teknis", Izin.keputusan == "diberikan").order_by(Izin.tanggal, Izin.dicatat_pada)
-    ):
-        teknis[izin.organization_id] = izin  # the latest wins
+    teknis = semua_izin_teknis(session, ids)
     reports = {(r.organization_id, r.periode_ke): r for r in session.scalars(select(Laporan).where(Laporan.organization_id.in_(ids)))}
     known = {
         (b.organization_id, b.periode_ke)
@@ -258,12 +308,9 @@ def catat_laporan_terlewat(session: Any, kernel: Any, tenant: Tenant, day: date)
     cite = str(profile.citation("sanksi_tidak_melapor"))
     created = []
     for lembaga in foreign:
-        izin = teknis.get(lembaga.organization_id)
-        if izin is None:
-            continue
-        recorded = _local_date(izin.dicatat_pada)
-        for k, mulai, selesai in periods(profile, lembaga, izin, day - timedelta(days=1)):
-            if selesai >= day or selesai < recorded or (lembaga.organization_id, k) in known:
+        for k, mulai, selesai, izin in periode_semua(profile, lembaga, teknis[lembaga.organization_id], day - timedelta(days=1)):
+            # judged only from the day its permit was recorded here
+            if selesai >= day or selesai < _local_date(izin.dicatat_pada) or (lembaga.organization_id, k) in known:
                 continue
             report = reports.get((lembaga.organization_id, k))
             if report is not None and report.tanggal_diterima <= selesai:
@@ -330,9 +377,9 @@ def detail(session: Any, kernel: Any, tenant: Tenant, org: Organization, lembaga
     breaches = list(session.scalars(select(Pelanggaran).where(Pelanggaran.organization_id == org.id).order_by(Pelanggaran.tanggal_mulai, Pelanggaran.id)))
     steps = list(session.scalars(select(Sanksi).where(Sanksi.organization_id == org.id).order_by(Sanksi.tanggal, Sanksi.urutan)))
     docs = dokumen.of(session, izin_ids=[i.id for i in izin]) + dokumen.of(session, laporan_ids=[r.id for r in laporan])
-    labels = {d["kode"]: d["label"] for p in ("dokumen_izin_kemenlu", "dokumen_izin_operasional") for d in profile.value(p)}
+    labels = dokumen_labels(profile)
     by_report = {r.periode_ke: r for r in laporan}
-    teknis = izin_teknis(session, org.id)
+    teknis = semua_izin_teknis(session, [org.id])[org.id]
 
     def status(k: int, selesai: date) -> str:
         r = by_report.get(k)
@@ -349,7 +396,7 @@ def detail(session: Any, kernel: Any, tenant: Tenant, org: Organization, lembaga
         "periode_laporan": [
             {"periode_ke": k, "mulai": mulai, "selesai": selesai, "status": status(k, selesai),
              "laporan_id": by_report[k].id if k in by_report else None, "tanggal_diterima": by_report[k].tanggal_diterima if k in by_report else None}
-            for k, mulai, selesai in periods(profile, lembaga, teknis, today)
+            for k, mulai, selesai, _ in periode_semua(profile, lembaga, teknis, today)
         ],
         "laporan": [
             {c: getattr(r, c) for c in ("id", "periode_ke", "periode_mulai", "periode_selesai", "tanggal_diterima", "ringkasan")}
@@ -360,9 +407,15 @@ def detail(session: Any, kernel: Any, tenant: Tenant, org: Organization, lembaga
     }
 
 
+def dokumen_labels(profile: Any) -> dict[str, str]:
+    """What each document of a permit decision is called, by its code."""
+    labels = {d["kode"]: d["label"] for p in ("dokumen_izin_kemenlu", "dokumen_izin_operasional") for d in profile.value(p)}
+    return labels | {SURAT_PENOLAKAN: "surat penolakan izin operasional"}
+
+
 def pelanggaran_out(profile: Any, cal: Any, pl: Pelanggaran, org: Organization, steps: list[Sanksi]) -> dict[str, Any]:
     nxt = sanksi.langkah_berikutnya(profile, cal, pl, {s.langkah for s in steps})
-    return {c: getattr(pl, c) for c in ("id", "jenis", "periode_ke", "tanggal_mulai", "uraian", "citation", "dipatuhi_pada")} | {
+    return {c: getattr(pl, c) for c in ("id", "jenis", "periode_ke", "tanggal_mulai", "uraian", "citation", "dipatuhi_pada", "berakhir_pada")} | {
         "label": sanksi.PELANGGARAN_LABELS[pl.jenis],
         # a plain dict in the schema (fields.Dict): give the date as ISO text ourselves, as every
         # other date of the API is, not as Flask's HTTP-date rendering of a date object

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from core.sdk import Organization, case_profile, get_owned, tenant_calendar, tenant_profile
 
 from . import sanksi as sanksi_rules
+from .sanksi import rupiah
 from .lembaga import wilayah_out
 from .models import Lembaga, Pelanggaran, Sanksi
 
@@ -26,10 +27,6 @@ _BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agust
 
 def tgl(value: date | None) -> str:
     return "-" if value is None else f"{value.day} {_BULAN[value.month - 1]} {value.year}"
-
-
-def rupiah(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
 
 
 def _render(template: str, **context: Any) -> str:
@@ -63,8 +60,7 @@ def surat_sanksi(session: Any, kernel: Any, tenant: Any, s: Sanksi, pl: Pelangga
     profile = tenant_profile(session, kernel, tenant, "lks")
     org = get_owned(session, Organization, s.organization_id)
     lembaga = session.scalar(select(Lembaga).where(Lembaga.organization_id == org.id))
-    have = set(session.scalars(select(Sanksi.langkah).where(Sanksi.pelanggaran_id == pl.id, Sanksi.urutan <= s.urutan)))
-    nxt = sanksi_rules.langkah_berikutnya(profile, tenant_calendar(session, tenant), pl, have)
+    nxt = _langkah_sesudah(profile, tenant_calendar(session, tenant), s, pl)
     label = sanksi_rules.langkah_label(s.langkah)
     return _render(
         "sanksi.html", judul=label, tenant=tenant, s=s, pl=pl, org=org, lembaga=lembaga,
@@ -73,3 +69,16 @@ def surat_sanksi(session: Any, kernel: Any, tenant: Any, s: Sanksi, pl: Pelangga
         penetap=profile.value("penetap_sanksi"), cite_penetap=str(profile.citation("penetap_sanksi")),
         tanggal_teks=tgl(s.tanggal), penandatangan=f"a.n. {profile.value('penetap_sanksi')} — Kepala Dinas Sosial {tenant.nama}",
     )
+
+
+def _langkah_sesudah(profile: Any, calendar: Any, s: Sanksi, pl: Pelanggaran) -> Any:
+    """The ladder's step after this one, as the letter announced it when it was sent: whether
+    the LKS complied since does not change what the letter said (a reprint is the same letter)."""
+    if pl.jenis not in sanksi_rules.LADDER_KINDS:
+        return None
+    ladder = sanksi_rules.tangga(profile, calendar, pl)
+    kodes = [langkah.kode for langkah in ladder]
+    if s.langkah not in kodes:
+        return None
+    i = kodes.index(s.langkah)
+    return ladder[i + 1] if i + 1 < len(ladder) else None

@@ -170,8 +170,16 @@ class Pelanggaran(TenantEntity, Base):
     uraian: Mapped[str] = mapped_column(Text)
     citation: Mapped[str] = mapped_column(String(200))
     dipatuhi_pada: Mapped[date | None] = mapped_column(Date)
+    # The ladder also ends, without compliance, when the permit is revoked (Pasal 65 ayat (4) d).
+    berakhir_pada: Mapped[date | None] = mapped_column(Date)
     dicatat_oleh: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id"))
     dicatat_pada: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def berhenti_pada(self) -> date | None:
+        """The last day the ladder may climb: complied with, or ended by revocation."""
+        days = [d for d in (self.dipatuhi_pada, self.berakhir_pada) if d is not None]
+        return min(days) if days else None
 
 
 class Sanksi(TenantEntity, Base):

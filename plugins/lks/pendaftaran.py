@@ -34,7 +34,7 @@ from core.sdk import (
     record_audit,
 )
 
-from . import dokumen, penomoran, rules
+from . import dokumen, penomoran, rules, sanksi
 from .access import Lingkup, get_lembaga
 from .models import Lembaga, Operator, Pendaftaran, Peringatan
 from .workflow import STAGE_LABELS
@@ -96,6 +96,8 @@ def ajukan(session: Any, kernel: Any, tenant: Tenant, body: dict[str, Any], scop
         "case_type": rules.CASE_TYPE, "subject_type": "organization", "organization_id": org.id, "data": {},
     }, actor_id)
     p = session.get(Pendaftaran, (tenant.id, case.id))
+    # Applying is registering (Pasal 57 ayat (1)): an open "tidak terdaftar" breach stops here.
+    sanksi.patuhi(session, org.id, "tidak_terdaftar", local_today())
     if not (p.kewenangan == "kabupaten_kota" and p.kode_tujuan == tenant.kode_wilayah):
         advance_case(session, kernel, tenant, case, to_stage="dirujuk", data={}, expected_version=case.version, actor_id=actor_id)
         record_audit(session, "lks.pendaftaran.rujuk", "case", case.id, {"kewenangan": p.kewenangan, "instansi_tujuan": p.instansi_tujuan})

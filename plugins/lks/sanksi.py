@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import select
 
 from core.sdk import (
+    Case,
     Citation,
     Conflict,
     NotFound,
@@ -72,11 +73,6 @@ def langkah_label(kode: str) -> str:
         "denda_administratif": "Denda administratif",
         "pencabutan_izin": "Pencabutan izin",
     }[kode]
-
-
-def _jenis_sanksi(kode: str) -> str:
-    """The sanction kind a step belongs to (peringatan_tertulis_2 → peringatan_tertulis)."""
-    return "peringatan_tertulis" if kode.startswith("peringatan_tertulis") else kode
 
 
 @dataclass(frozen=True)
@@ -132,6 +128,7 @@ def _uraian(langkah: Langkah, org: Organization, pl: Pelanggaran, profile: Any) 
 
 
 def rupiah(value: int) -> str:
+    """Rupiah with Indonesian thousands separators: 50000000 → 50.000.000."""
     return f"{value:,}".replace(",", ".")
 
 
@@ -166,7 +163,7 @@ def eskalasi(session: Any, kernel: Any, tenant: Any, day: date, only: uuid.UUID 
     issued = []
     for pl in breaches:
         for langkah in tangga(profile, calendar, pl):
-            if langkah.tanggal > day or (pl.dipatuhi_pada is not None and langkah.tanggal > pl.dipatuhi_pada):
+            if langkah.tanggal > day or (pl.berhenti_pada is not None and langkah.tanggal > pl.berhenti_pada):
                 break
             if (pl.id, langkah.kode) not in have:
                 issued.append(_issue(session, orgs[pl.organization_id], pl, langkah, profile, None))
@@ -174,10 +171,15 @@ def eskalasi(session: Any, kernel: Any, tenant: Any, day: date, only: uuid.UUID 
 
 
 def langkah_berikutnya(profile: Any, calendar: Any, pl: Pelanggaran, have: set[str]) -> Langkah | None:
-    """The next step the ladder will take if the LKS does not comply (None: none)."""
-    if pl.jenis not in LADDER_KINDS or pl.dipatuhi_pada is not None:
+    """The next step the ladder will take (None: none), as `eskalasi` takes it: not one dated
+    after the day the LKS complied (which may still lie ahead, for a permit in force from a later
+    day)."""
+    if pl.jenis not in LADDER_KINDS:
         return None
-    return next((s for s in tangga(profile, calendar, pl) if s.kode not in have), None)
+    nxt = next((s for s in tangga(profile, calendar, pl) if s.kode not in have), None)
+    if nxt is not None and pl.berhenti_pada is not None and nxt.tanggal > pl.berhenti_pada:
+        return None
+    return nxt
 
 
 # -- compliance ---------------------------------------------------------------------------------
@@ -217,8 +219,21 @@ def sanksi_tidak_terdaftar(session: Any, kernel: Any, tenant: Any, org: Organiza
         )
     if lembaga.asing:
         raise RuleViolation("lks_asing", "LKS Asing tidak mendaftar, melainkan memerlukan izin; gunakan pelanggaran izin.", profile.citation("sanksi_tanpa_izin"))
-    if session.scalar(select(Pendaftaran.case_id).where(Pendaftaran.organization_id == org.id, Pendaftaran.nomor.is_not(None))) is not None:
+    # Registering is applying (Pasal 57 ayat (1), (3)): an LKS with a tanda pendaftaran, or whose
+    # application is under way here or was referred to the authority of its working area
+    # (ayat (2)), is not one that "tidak melakukan pendaftaran". A withdrawn application is none.
+    applications = session.execute(
+        select(Pendaftaran.nomor, Case.status, Case.stage)
+        .join(Case, (Case.id == Pendaftaran.case_id) & (Case.tenant_id == Pendaftaran.tenant_id))
+        .where(Pendaftaran.organization_id == org.id)
+    ).all()
+    if any(nomor is not None for nomor, _, _ in applications):
         raise RuleViolation("lks_sudah_terdaftar", f"{org.nama} sudah memiliki tanda pendaftaran; sanksi tidak terdaftar tidak dapat dikenakan.", cite)
+    if any(status == "open" or stage == "dirujuk" for _, status, stage in applications):
+        raise RuleViolation(
+            "lks_sudah_mendaftar",
+            f"{org.nama} sudah mengajukan permohonan pendaftaran; sanksi tidak terdaftar tidak dapat dikenakan kepada lembaga yang mendaftar.", cite,
+        )
     today = local_today()
     pl = session.scalar(select(Pelanggaran).where(
         Pelanggaran.organization_id == org.id, Pelanggaran.jenis == "tidak_terdaftar", Pelanggaran.dipatuhi_pada.is_(None)
@@ -268,11 +283,11 @@ def tetapkan_denda(session: Any, kernel: Any, tenant: Any, sanksi: Sanksi, pl: P
     if jumlah > maks:
         raise RuleViolation(
             "denda_melebihi_batas",
-            f"Denda administratif untuk pelanggaran ini paling banyak Rp{maks:,}; Rp{jumlah:,} ditolak.".replace(",", "."),
+            f"Denda administratif untuk pelanggaran ini paling banyak Rp{rupiah(maks)}; Rp{rupiah(jumlah)} ditolak.",
             profile.citation(param),
         )
     if sanksi.jumlah_denda is not None:
-        raise Conflict("denda_sudah_ditetapkan", f"Besaran denda sudah ditetapkan: Rp{sanksi.jumlah_denda:,}.".replace(",", "."))
+        raise Conflict("denda_sudah_ditetapkan", f"Besaran denda sudah ditetapkan: Rp{rupiah(sanksi.jumlah_denda)}.")
     sanksi.jumlah_denda = jumlah
     session.flush()
     record_audit(session, "lks.sanksi.denda", "organization", sanksi.organization_id, {"sanksi_id": sanksi.id, "jumlah": jumlah, "citation": str(profile.citation(param))})
@@ -309,6 +324,13 @@ def cabut_izin(session: Any, kernel: Any, tenant: Any, pl: Pelanggaran, uraian: 
     )).all()
     for i in izin:
         i.dicabut_pada = today
+    # Revocation ends every ladder of this LKS still climbing: there is no permit left to
+    # suspend or to fine for.
+    for other in session.scalars(select(Pelanggaran).where(
+        Pelanggaran.organization_id == pl.organization_id, Pelanggaran.jenis.in_(LADDER_KINDS),
+        Pelanggaran.dipatuhi_pada.is_(None), Pelanggaran.berakhir_pada.is_(None),
+    )):
+        other.berakhir_pada = today
     sanksi = Sanksi(
         organization_id=pl.organization_id, pelanggaran_id=pl.id, langkah="pencabutan_izin", urutan=len(steps) + 1, tanggal=today,
         citation=str(_huruf(profile.citation(param), "d")), uraian=f"Izin teknis {org.nama} dicabut. {uraian}", ditetapkan_oleh=actor_id,

@@ -322,6 +322,7 @@ class PelanggaranSchema(Schema):
     uraian = fields.String()
     citation = fields.String()
     dipatuhi_pada = fields.Date(allow_none=True)
+    berakhir_pada = fields.Date(allow_none=True, metadata={"description": "tangga sanksi berakhir karena izin dicabut"})
     langkah_berikutnya = fields.Dict(allow_none=True)
     sanksi = fields.List(fields.Nested(SanksiSchema))
 

@@ -280,10 +280,11 @@ def test_users_create_refusals_are_clear_and_write_nothing(cli: Cli):
 
 def test_demo_prints_logins_that_work_and_is_idempotent(cli: Cli):
     first = cli.ok("demo")
-    for expected in ("platform", "admin.balangan", "petugas.balangan", "peksos.tabalong", "auditor.tabalong", "kata sandi: kesos-demo-2026"):
+    for expected in ("platform", "admin.balangan", "petugas.balangan", "peksos.tabalong", "auditor.tabalong", "operator.balangan", "kata sandi: kesos-demo-2026"):
         assert expected in first
     counts = {t: cli.scalar(f"SELECT count(*) FROM {t}") for t in ("users", "tenants", "persons", "memberships", "audit_log", "platform_audit_log")}
-    assert counts["tenants"] == 2 and counts["users"] == 1 + 2 * 5 and counts["persons"] == 2 * 3
+    # per kabupaten: admin, petugas, peksos, tks, auditor and an LKS operator
+    assert counts["tenants"] == 2 and counts["users"] == 1 + 2 * 6 and counts["persons"] == 2 * 3
     second = cli.ok("demo")
     assert second == first
     assert {t: cli.scalar(f"SELECT count(*) FROM {t}") for t in counts} == counts

@@ -127,6 +127,7 @@ def upgrade() -> None:
     sa.Column('uraian', sa.Text(), nullable=False),
     sa.Column('citation', sa.String(length=200), nullable=False),
     sa.Column('dipatuhi_pada', sa.Date(), nullable=True),
+    sa.Column('berakhir_pada', sa.Date(), nullable=True),
     sa.Column('dicatat_oleh', sa.Uuid(), nullable=True),
     sa.Column('dicatat_pada', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['dicatat_oleh'], ['users.id'], name=op.f('fk_lks_pelanggaran_dicatat_oleh_users')),

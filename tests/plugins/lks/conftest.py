@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 
+from tests.plugins.lks.asing_helpers import travel
 from tests.plugins.lks.helpers import build_world
 
 
@@ -26,3 +27,9 @@ def settings_overrides(tmp_path: Any) -> dict[str, Any]:
 def world(make: Any, kernel: Any) -> dict[str, Any]:
     """Balangan and Tabalong, both on the national PP 39/2012 for LKS, on one deployment."""
     return build_world(make, kernel)
+
+
+@pytest.fixture
+def hari(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Set the day an officer acts on (what the LKS service takes as today)."""
+    return travel(monkeypatch)

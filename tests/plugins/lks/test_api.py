@@ -15,7 +15,7 @@ PATHS = {
     "/pendaftaran/{case_id}/terbitkan": {"post"},
     "/pendaftaran/{case_id}/tanda-pendaftaran": {"get"},
     "/dokumen/{dokumen_id}/berkas": {"get"},
-    "/lembaga": {"get"},
+    "/lembaga": {"get", "post"},
     "/lembaga/{organization_id}": {"get"},
     "/lembaga/{organization_id}/operator": {"put"},
     "/lembaga/{organization_id}/sanksi": {"post"},

@@ -1,218 +1,49 @@
 """Foreign LKS (PP 39/2012 Pasal 59–62): who may operate, the permits in the order the law sets
 with the documents it lists for each, the technical permit of this kabupaten, the periodic
-reports and the status of each reporting period — and who sees any of it.
-
-The helpers here (no `test_` prefix) are shared with test_sanksi.py."""
+reports and the status of each reporting period — and who sees any of it (helpers shared with
+test_sanksi.py are in asing_helpers.py)."""
 from __future__ import annotations
 
-import io
 from datetime import date, timedelta
 from typing import Any
 
-import pytest
-from sqlalchemy import select
-
-from core.audit import AuditEntry
-from core.db import tenant_context
-from core.tenancy.calendar import tenant_calendar
-from core.tenancy.models import Tenant
-from core.tick import run_daily_tick
-from plugins.lks import asing as asing_module
-from plugins.lks import sanksi as sanksi_module
-from tests.plugins.lks.helpers import PDF, PNG, T, ajukan, counts, refused, tenant_id, today
-
-KEMENLU_DOCS = ("status_badan_hukum", "rekomendasi_perwakilan", "proposal_kerja_sama", "sumber_dana_3_tahun", "rancangan_perjanjian")
-OPERASIONAL_DOCS = ("status_badan_hukum", "proposal_kerja_sama", "mitra_kerja_lokal", "rancangan_perjanjian", "izin_kemenlu")
-C59_1 = "PP 39/2012 Pasal 59 ayat (1)"
-C59_2 = "PP 39/2012 Pasal 59 ayat (2)"
-C59_3 = "PP 39/2012 Pasal 59 ayat (3)"
-C59_5 = "PP 39/2012 Pasal 59 ayat (5)"
-C59_8 = "PP 39/2012 Pasal 59 ayat (8)"
-C61 = "PP 39/2012 Pasal 61"
-C62 = "PP 39/2012 Pasal 62"
-DAY = timedelta(days=1)
-EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00"
-
-
-# -- helpers (shared with test_sanksi.py) --------------------------------------------------------
-
-
-def add_months(day: date, months: int) -> date:
-    """Written here again (not imported from the plugin): the test's own reading of
-    "period k ends add_months(start, k*m) - 1 day"."""
-    import calendar
-
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def asing_body(w: Any, **overrides: Any) -> dict[str, Any]:
-    body = {
-        "nama": f"Children Hope International {w.slug.title()}",
-        "berbadan_hukum": True,
-        "alamat": "Jl. A. Yani Km 5 No. 12, Paringin",
-        "kode_wilayah": w.kode,
-        "npwp": "02.345.678.9-012.000",
-        "pengurus": [{"nama": "Margaret Hill", "jabatan": "Country Director", "telepon": "081298765432", "email": "m.hill@childrenhope.org"}],
-        "kegiatan": ["perlindungan anak", "pemberdayaan keluarga miskin"],
-        "wilayah_kerja": [w.kode],
-        "negara_asal": "Britania Raya",
-        "hubungan_diplomatik": True,
-        "periode_laporan_bulan": 1,
-    }
-    body.update(overrides)
-    return body
-
-
-def catat_asing(client: Any, w: Any, actor: Any = None, **overrides: Any) -> dict[str, Any]:
-    r = client.post(f"{T}/{w.slug}/lks/asing", json=asing_body(w, **overrides), headers=(actor or w.officer).headers)
-    assert r.status_code == 201, r.get_json()
-    return r.get_json()  # type: ignore[no-any-return]
-
-
-def kirim_izin(
-    client: Any, w: Any, org_id: str, jenis: str, *, docs: tuple[str, ...] | None = None, files: dict[str, Any] | None = None,
-    actor: Any = None, **form: Any,
-) -> Any:
-    """POST a permit decision as multipart/form-data: form fields plus one file per document."""
-    data: dict[str, Any] = {"jenis": jenis, "keputusan": "diberikan", "nomor": f"{jenis.upper()}/001"}
-    data.update({k: (v.isoformat() if isinstance(v, date) else v) for k, v in form.items() if v is not None})
-    if docs is None:
-        docs = (KEMENLU_DOCS if jenis == "kemenlu" else OPERASIONAL_DOCS) if data["keputusan"] == "diberikan" else ("surat_penolakan",)
-    for code in docs:
-        data[code] = (io.BytesIO(PDF), f"{code}.pdf")
-    for code, (content, name) in (files or {}).items():
-        data[code] = (io.BytesIO(content), name)
-    return client.post(f"{T}/{w.slug}/lks/asing/{org_id}/izin", data=data, content_type="multipart/form-data", headers=(actor or w.officer).headers)
-
-
-def izin_kemenlu(client: Any, w: Any, org_id: str, tanggal: date, sampai: date | None = None, **form: Any) -> dict[str, Any]:
-    r = kirim_izin(client, w, org_id, "kemenlu", tanggal=tanggal, berlaku_sampai=sampai or tanggal + timedelta(days=5 * 365), **form)
-    assert r.status_code == 201, r.get_json()
-    return r.get_json()  # type: ignore[no-any-return]
-
-
-def izin_operasional(client: Any, w: Any, org_id: str, tanggal: date, sampai: date | None = None, **form: Any) -> dict[str, Any]:
-    r = kirim_izin(client, w, org_id, "operasional", tanggal=tanggal, berlaku_sampai=sampai or tanggal + timedelta(days=4 * 365), **form)
-    assert r.status_code == 201, r.get_json()
-    return r.get_json()  # type: ignore[no-any-return]
-
-
-def kirim_izin_teknis(client: Any, w: Any, org_id: str, tanggal: date, actor: Any = None, **body: Any) -> Any:
-    payload = {"nomor": "503/IT-LKSA/001", "tanggal": tanggal.isoformat()} | {k: (v.isoformat() if isinstance(v, date) else v) for k, v in body.items()}
-    return client.post(f"{T}/{w.slug}/lks/asing/{org_id}/izin-teknis", json=payload, headers=(actor or w.officer).headers)
-
-
-def izin_teknis(client: Any, w: Any, org_id: str, tanggal: date, **body: Any) -> dict[str, Any]:
-    r = kirim_izin_teknis(client, w, org_id, tanggal, **body)
-    assert r.status_code == 201, r.get_json()
-    return r.get_json()  # type: ignore[no-any-return]
-
-
-def berizin(client: Any, w: Any, *, mulai: date | None = None, **overrides: Any) -> str:
-    """A foreign LKS holding all three permits; its technical permit (and so its first reporting
-    period) starts on `mulai` (default: today), dated no later than today."""
-    mulai = mulai or today()
-    tanggal = min(mulai, today())
-    org = catat_asing(client, w, **overrides)["id"]
-    izin_kemenlu(client, w, org, tanggal - timedelta(days=60))
-    izin_operasional(client, w, org, tanggal - timedelta(days=30))
-    izin_teknis(client, w, org, tanggal, berlaku_mulai=mulai)
-    return org  # type: ignore[no-any-return]
-
-
-def kirim_laporan(client: Any, w: Any, org_id: str, periode_ke: int | None = None, actor: Any = None, content: bytes = PDF, name: str = "laporan.pdf") -> Any:
-    data: dict[str, Any] = {"ringkasan": "Kegiatan pendampingan 120 anak di 4 desa berjalan sesuai rencana kerja."}
-    if periode_ke is not None:
-        data["periode_ke"] = str(periode_ke)
-    if content is not None:
-        data["berkas"] = (io.BytesIO(content), name)
-    return client.post(f"{T}/{w.slug}/lks/asing/{org_id}/laporan", data=data, content_type="multipart/form-data", headers=(actor or w.officer).headers)
-
-
-def detail(client: Any, w: Any, org_id: str, actor: Any = None) -> dict[str, Any]:
-    r = client.get(f"{T}/{w.slug}/lks/asing/{org_id}", headers=(actor or w.officer).headers)
-    assert r.status_code == 200, r.get_json()
-    return r.get_json()  # type: ignore[no-any-return]
-
-
-def tick(kernel: Any, day: date) -> Any:
-    result = run_daily_tick(today=day, kernel=kernel)
-    assert result.failed == [], result.failed
-    return result
-
-
-def calendar_of(kernel: Any, slug: str) -> Any:
-    """The tenant's working-day calendar, as the kernel builds it."""
-    tid = tenant_id(kernel, slug)
-    with kernel.db.unit_of_work(tid) as s, tenant_context(tid, s):
-        return tenant_calendar(s, s.get(Tenant, tid))
-
-
-def expected_ladder(cal: Any, start: date) -> list[tuple[str, date]]:
-    """Pasal 66–68 read from the law: the first warning on the first working day on/after the
-    breach began, then 14 working days between each warning, 14 more to the suspension and 14
-    more to the fine."""
-    day = start
-    while not cal.is_working_day(day):
-        day += DAY
-    out = [("peringatan_tertulis_1", day)]
-    for kode in ("peringatan_tertulis_2", "peringatan_tertulis_3", "penghentian_sementara", "denda_administratif"):
-        day = cal.add_working_days(day, 14)
-        out.append((kode, day))
-    return out
-
-
-def sanksi_list(client: Any, w: Any, actor: Any = None, **query: Any) -> list[dict[str, Any]]:
-    r = client.get(f"{T}/{w.slug}/lks/sanksi", headers=(actor or w.officer).headers, query_string={"page_size": 100, **query})
-    assert r.status_code == 200, r.get_json()
-    return r.get_json()  # type: ignore[no-any-return]
-
-
-def pelanggaran_of(client: Any, w: Any, org_id: str, jenis: str | None = None, periode_ke: int | None = None) -> list[dict[str, Any]]:
-    return [
-        p for p in detail(client, w, org_id)["pelanggaran"]
-        if (jenis is None or p["jenis"] == jenis) and (periode_ke is None or p["periode_ke"] == periode_ke)
-    ]
-
-
-def tangga_of(client: Any, w: Any, org_id: str, **which: Any) -> list[tuple[str, date]]:
-    """(step, date) of the one breach selected, in order."""
-    (pl,) = pelanggaran_of(client, w, org_id, **which)
-    return [(s["langkah"], date.fromisoformat(s["tanggal"])) for s in sorted(pl["sanksi"], key=lambda s: s["urutan"])]
-
-
-def audit(kernel: Any, slug: str, action: str) -> list[AuditEntry]:
-    tid = tenant_id(kernel, slug)
-    with kernel.db.unit_of_work(tid) as s, tenant_context(tid, s):
-        rows = list(s.scalars(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.at, AuditEntry.id)))
-        s.expunge_all()
-        return rows
-
-
-def stored_files(kernel: Any) -> list[Any]:
-    root = kernel.settings.storage_dir
-    return sorted(p for p in root.rglob("*") if p.is_file()) if root and root.exists() else []
-
-
-def link_operator(client: Any, w: Any, org_id: str, operator: Any) -> None:
-    r = client.put(f"{T}/{w.slug}/lks/lembaga/{org_id}/operator", json={"user_id": str(operator.user_id)}, headers=w.officer.headers)
-    assert r.status_code == 200, r.get_json()
-
-
-@pytest.fixture
-def hari(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """Travel in time: what the LKS service takes as "today" when an officer records something
-    (a report received, a permit recorded, a revocation). Ticks take their day as an argument."""
-
-    def set_day(day: date) -> date:
-        monkeypatch.setattr(asing_module, "local_today", lambda: day)
-        monkeypatch.setattr(sanksi_module, "local_today", lambda: day)
-        return day
-
-    return set_day
-
+from tests.plugins.lks.asing_helpers import (
+    C59_1,
+    C59_2,
+    C59_3,
+    C59_5,
+    C59_8,
+    C61,
+    C62,
+    DAY,
+    EXE,
+    KEMENLU_DOCS,
+    OPERASIONAL_DOCS,
+    add_months,
+    asing_body,
+    audit,
+    berizin,
+    catat_asing,
+    detail,
+    izin_kemenlu,
+    izin_operasional,
+    izin_teknis,
+    kirim_izin,
+    kirim_izin_teknis,
+    kirim_laporan,
+    link_operator,
+    sanksi_list,
+    stored_files,
+    tick,
+)
+from tests.plugins.lks.helpers import (
+    PNG,
+    T,
+    ajukan,
+    counts,
+    refused,
+    today,
+)
 
 # -- who may operate (Pasal 59 ayat (1)) --------------------------------------------------------
 
@@ -270,6 +101,8 @@ def test_the_operational_permit_needs_the_foreign_ministers_permit_first(client:
     op = izin_operasional(client, b, org, t0 - timedelta(days=30), penerbit="Menteri Sosial RI")
     assert op["jenis"] == "operasional" and op["keputusan"] == "diberikan" and op["penerbit"] == "Menteri Sosial RI"
     assert sorted(d["jenis"] for d in op["dokumen"]) == sorted(OPERASIONAL_DOCS)
+    # the answer names each document as the profile does, as the detail does
+    assert {d["jenis"]: d["label"] for d in op["dokumen"]}["mitra_kerja_lokal"] == "keterangan mengenai mitra kerja lokal"
     shown = detail(client, b, org, b.auditor)
     assert [(i["jenis"], i["nomor"]) for i in shown["izin"]] == [("kemenlu", "KEMENLU/001"), ("kemenlu", "KEMENLU/001"), ("operasional", "OPERASIONAL/001")]
     labels = {d["jenis"]: d["label"] for d in shown["izin"][2]["dokumen"]}
@@ -369,6 +202,11 @@ def test_the_technical_permit_follows_the_operational_permit_for_this_region_onl
     r = kirim_izin_teknis(client, b, org, t0, berlaku_mulai=t0 - DAY)
     assert r.status_code == 422 and "berlaku_mulai" in r.get_json()["errors"], r.get_json()
     refused(kirim_izin_teknis(client, b, org, t0, actor=b.operator), "tidak_berwenang", None, status=403)
+    # it cannot outlast the operational permit it rests on
+    refused(
+        kirim_izin_teknis(client, b, org, t0, berlaku_sampai=(t0 + timedelta(days=701)).isoformat()),
+        "melampaui_izin_operasional", C61, op["nomor"], (t0 + timedelta(days=700)).isoformat(),
+    )
     assert counts(kernel, "balangan") == before
 
     teknis = izin_teknis(client, b, org, t0)
@@ -478,6 +316,35 @@ def test_periods_that_ended_before_the_technical_permit_was_recorded_are_not_jud
     # past the end of the running period: only that one is a breach, nobody could have seen the others
     tick(kernel, date.fromisoformat(running["selesai"]) + DAY)
     assert [(x["jenis"], x["periode_ke"]) for x in detail(client, b, org)["pelanggaran"]] == [("tidak_melapor", running["periode_ke"])]
+
+
+def test_a_renewed_technical_permit_carries_the_reporting_periods_on(client: Any, kernel: Any, world: Any) -> None:
+    b = world["balangan"]
+    t0 = today()
+    first = add_months(t0, -3)
+    org = catat_asing(client, b)["id"]
+    izin_kemenlu(client, b, org, first - timedelta(days=60))
+    izin_operasional(client, b, org, first - timedelta(days=30))
+    # the first technical permit ran three months and ended yesterday; each month was reported
+    izin_teknis(client, b, org, first, berlaku_sampai=add_months(first, 3) - DAY, nomor="503/IT-LKSA/001")
+    for k in (1, 2, 3):
+        assert kirim_laporan(client, b, org).get_json()["periode_ke"] == k
+    assert [x["status"] for x in detail(client, b, org)["periode_laporan"]] == ["dilaporkan_terlambat"] * 3
+    # renewed from today: the reporting goes on with period 4, which nobody has reported yet
+    izin_teknis(client, b, org, t0, nomor="503/IT-LKSA/002")
+    periods = detail(client, b, org)["periode_laporan"]
+    assert [(x["periode_ke"], x["mulai"]) for x in periods] == [
+        (1, first.isoformat()), (2, add_months(first, 1).isoformat()), (3, add_months(first, 2).isoformat()), (4, t0.isoformat()),
+    ]
+    assert periods[3] == {"periode_ke": 4, "mulai": t0.isoformat(), "selesai": (add_months(t0, 1) - DAY).isoformat(), "status": "berjalan",
+                          "laporan_id": None, "tanggal_diterima": None}
+    # the period of the renewed permit is judged on its own: unreported, it is a breach
+    tick(kernel, add_months(t0, 1) + DAY)
+    assert [(x["jenis"], x["periode_ke"], x["tanggal_mulai"]) for x in detail(client, b, org)["pelanggaran"]] == [
+        ("tidak_melapor", 4, add_months(t0, 1).isoformat())
+    ]
+    r = kirim_laporan(client, b, org)
+    assert r.status_code == 201 and r.get_json()["periode_ke"] == 4, r.get_json()
 
 
 # -- who sees what ------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from tests.plugins.lks.helpers import (
     ajukan,
     counts,
     etag,
+    lembaga,
     lengkap,
     new_application,
     refused,
@@ -367,3 +368,20 @@ def test_case_is_pinned_to_the_lks_profile_not_rehabilitasi(client, kernel, worl
 
         keys = set(s.scalars(select(ProfileSnapshot.profile_key)))
     assert "*:lks:pp-39-2012" in keys
+
+
+def test_an_lks_found_operating_unregistered_is_recorded_and_applying_ends_the_breach(client, kernel, world):
+    """Pasal 65 ayat (1): an officer records an LKS found operating without registration and warns
+    it; its application then counts as registering, and no further warning can be given."""
+    b = world["balangan"]
+    r = client.post(f"{T}/balangan/lks/lembaga", json=lembaga(b, nama="Panti Tanpa Daftar"), headers=b.officer.headers)
+    assert r.status_code == 201, r.get_json()
+    org = r.get_json()["id"]
+    assert r.get_json()["status_pendaftaran"] is None
+    r = client.post(f"{T}/balangan/lks/lembaga/{org}/sanksi", json={"jenis": "peringatan_tertulis", "uraian": "Ditemukan saat kunjungan lapangan."}, headers=b.officer.headers)
+    assert r.status_code == 201, r.get_json()
+    assert r.get_json()["citation"] == f"{PP} Pasal 65 ayat (1)"
+    r = client.post(f"{T}/balangan/lks/pendaftaran", json={"organization_id": org}, headers=b.officer.headers)
+    assert r.status_code == 201, r.get_json()
+    r = client.post(f"{T}/balangan/lks/lembaga/{org}/sanksi", json={"jenis": "penghentian_sementara", "uraian": "Masih beroperasi."}, headers=b.officer.headers)
+    refused(r, "lks_sudah_mendaftar", f"{PP} Pasal 65 ayat (1)")

@@ -16,8 +16,7 @@ from sqlalchemy import select
 
 from core.tenancy.models import Tenant
 from core.tenancy.services import update_tenant
-from tests.plugins.lks.helpers import T, ajukan, counts, refused, registered, today
-from tests.plugins.lks.test_asing import (
+from tests.plugins.lks.asing_helpers import (
     DAY,
     add_months,
     audit,
@@ -26,7 +25,6 @@ from tests.plugins.lks.test_asing import (
     catat_asing,
     detail,
     expected_ladder,
-    hari,  # noqa: F401  (fixture)
     izin_kemenlu,
     izin_operasional,
     izin_teknis,
@@ -35,6 +33,15 @@ from tests.plugins.lks.test_asing import (
     sanksi_list,
     tangga_of,
     tick,
+)
+from tests.plugins.lks.helpers import (
+    T,
+    ajukan,
+    counts,
+    lembaga,
+    refused,
+    registered,
+    today,
 )
 
 REDIS_URL = os.environ.get("KESOS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -78,10 +85,21 @@ def expected_until(cal: Any, day: date) -> set[tuple[int, str, str, str]]:
     return out
 
 
-def set_active(kernel: Any, slug: str, aktif: bool) -> None:
+def set_tenant(kernel: Any, slug: str, **values: Any) -> None:
     with kernel.db.unit_of_work() as s:
         tenant = s.scalar(select(Tenant).where(Tenant.slug == slug))
-        update_tenant(s, tenant, {"aktif": aktif})
+        update_tenant(s, tenant, values)
+
+
+def set_active(kernel: Any, slug: str, aktif: bool) -> None:
+    set_tenant(kernel, slug, aktif=aktif)
+
+
+def same_calendar(kernel: Any) -> None:
+    """Tabalong does not count cuti bersama as days off, Balangan does; tests comparing the two
+    tenants' dates give Tabalong Balangan's calendar first."""
+    set_tenant(kernel, "tabalong", cuti_bersama_libur=True)
+    assert calendar_of(kernel, "tabalong").cuti_bersama_libur is calendar_of(kernel, "balangan").cuti_bersama_libur is True
 
 
 def all_steps(client: Any, w: Any) -> set[tuple[Any, str, str, str]]:
@@ -175,12 +193,14 @@ def test_the_ladder_counts_working_days_around_christmas_and_new_year(client: An
     natal = date(year, 12, 25)
     # a one-month period ending 10 December: the breach begins on the 11th
     org = berizin(client, b, mulai=date(year, 11, 11))
+    t = world["tabalong"]
+    org_t = berizin(client, t, mulai=date(year, 11, 11))  # the same in Tabalong (see below)
     steps = dict(expected_ladder(calendar_of(kernel, "balangan"), date(year, 12, 11)))
     tick(kernel, steps["denda_administratif"])
     assert dict(tangga_of(client, b, org, periode_ke=1)) == steps
 
     # read the law once more, by hand: 14 days that are neither weekend nor holiday
-    off = holidays.Indonesia(years=[year, year + 1], categories=("public", "government"))
+    off = holidays.Indonesia(years=[year, year + 1], categories=("public", "government"), language="id")
     assert natal in off and date(year + 1, 1, 1) in off
     w1, w2, w3 = steps["peringatan_tertulis_1"], steps["peringatan_tertulis_2"], steps["peringatan_tertulis_3"]
     assert w1 < natal < w2, (w1, w2)
@@ -193,6 +213,16 @@ def test_the_ladder_counts_working_days_around_christmas_and_new_year(client: An
         n += day.weekday() < 5
     weekdays_only = day
     assert w2 > weekdays_only  # Christmas (and its cuti bersama) pushed the second warning back
+
+    # Tabalong does not count cuti bersama as days off: the same breach climbs on its own dates
+    cal_t = calendar_of(kernel, "tabalong")
+    assert cal_t.cuti_bersama_libur is False
+    steps_t = dict(expected_ladder(cal_t, date(year, 12, 11)))
+    assert steps_t["denda_administratif"] <= steps["denda_administratif"]
+    assert dict(tangga_of(client, t, org_t, periode_ke=1)) == steps_t
+    cuti = [d for d, name in off.items() if w1 < d <= steps["denda_administratif"] and d.weekday() < 5 and "Cuti Bersama" in name]
+    if cuti:  # e.g. the cuti bersama of Christmas Eve
+        assert steps_t["denda_administratif"] < steps["denda_administratif"]
 
 
 def test_ticking_the_same_day_twice_changes_nothing(client: Any, kernel: Any, world: Any) -> None:
@@ -219,6 +249,7 @@ def test_ticking_the_same_day_twice_changes_nothing(client: Any, kernel: Any, wo
 
 def test_one_tick_after_missed_days_gives_what_daily_ticks_give(client: Any, kernel: Any, world: Any, hari: Any) -> None:
     b, t = world["balangan"], world["tabalong"]
+    same_calendar(kernel)
     org_b, org_t = berizin(client, b), berizin(client, t)
     cal = calendar_of(kernel, "balangan")
     steps = expected_ladder(cal, first_period_end() + DAY)
@@ -369,6 +400,35 @@ def test_operating_without_a_technical_permit_and_its_fine(client: Any, kernel: 
     assert pl["dipatuhi_pada"] == (steps[-1][1] + DAY).isoformat()
 
 
+def test_only_a_permit_in_force_settles_a_breach_of_operating_without_it(client: Any, kernel: Any, world: Any) -> None:
+    b = world["balangan"]
+    t0 = today()
+    org = catat_asing(client, b)["id"]
+    izin_kemenlu(client, b, org, t0 - timedelta(days=500), sampai=t0 - timedelta(days=90), nomor="KEMENLU/LAMA")
+    assert catat_pelanggaran(client, b, org).status_code == 201
+    # the LKS's old operational permit, long expired, is entered for the record: no compliance
+    izin_operasional(client, b, org, t0 - timedelta(days=400), sampai=t0 - timedelta(days=100), nomor="OPERASIONAL/LAMA")
+    (pl,) = pelanggaran_of(client, b, org, jenis="tanpa_izin_operasional")
+    assert pl["dipatuhi_pada"] is None and pl["langkah_berikutnya"] is not None
+    steps = expected_ladder(calendar_of(kernel, "balangan"), t0)
+    tick(kernel, steps[1][1])
+    assert tangga_of(client, b, org, jenis="tanpa_izin_operasional") == steps[:2]
+
+    # the same for the technical permit; one that comes into force later settles it from that day
+    other = catat_asing(client, b, nama="Hope Across Borders")["id"]
+    izin_kemenlu(client, b, other, t0 - timedelta(days=400))
+    izin_operasional(client, b, other, t0 - timedelta(days=300))
+    assert catat_pelanggaran(client, b, other, "tanpa_izin_teknis").status_code == 201
+    izin_teknis(client, b, other, t0 - timedelta(days=200), berlaku_sampai=t0 - timedelta(days=100), nomor="503/IT-LAMA")
+    assert pelanggaran_of(client, b, other, jenis="tanpa_izin_teknis")[0]["dipatuhi_pada"] is None
+    starts = t0 + timedelta(days=5)
+    izin_teknis(client, b, other, t0, berlaku_mulai=starts)
+    (pl,) = pelanggaran_of(client, b, other, jenis="tanpa_izin_teknis")
+    assert pl["dipatuhi_pada"] == starts.isoformat()
+    tick(kernel, steps[-1][1])
+    assert tangga_of(client, b, other, jenis="tanpa_izin_teknis") == [(k, d) for k, d in steps if d <= starts]
+
+
 # -- fines and revocation for a missed report (Pasal 65 ayat (4)–(5)) ----------------------------
 
 
@@ -426,12 +486,26 @@ def test_revocation_comes_only_after_the_fine(client: Any, kernel: Any, world: A
     assert [i["dicabut_pada"] for i in shown["izin"] if i["jenis"] != "teknis"] == [None, None]  # the Minister's permits are the Minister's
     revoked = [e for e in audit(kernel, "balangan", "lks.sanksi.terbit") if e.summary["langkah"] == "pencabutan_izin"]
     assert [(e.summary["izin_dicabut"], e.actor_id) for e in revoked] == [(["503/IT-LKSA/001"], b.officer.user_id)]
+    html = surat(client, b, s["id"])
+    assert "PENCABUTAN IZIN" in html and f"Dasar sanksi</td><td>: {C65_4} huruf d" in html and f"Tanggal: {tgl(on)}" in html
+    assert "Apabila tidak dipatuhi" not in html
     before = counts(kernel, "balangan")
     refused(cabut(client, b, pl["id"]), "izin_sudah_dicabut", None, status=409)
     assert counts(kernel, "balangan") == before
     # no reporting period begins after the revocation
     hari(on + timedelta(days=200))
     assert max(date.fromisoformat(x["mulai"]) for x in detail(client, b, org)["periode_laporan"]) <= on
+    # and revocation ends every ladder still climbing: the later periods' breaches climb no more,
+    # and the period running on the revocation day owes no report
+    before_steps = all_steps(client, b)
+    tick(kernel, on + timedelta(days=200))
+    after = all_steps(client, b)
+    assert {x for x in after - before_steps if date.fromisoformat(x[3]) > on} == set()
+    ended = [p for p in detail(client, b, org)["pelanggaran"] if p["dipatuhi_pada"] is None]
+    assert ended and all(p["berakhir_pada"] == on.isoformat() and p["langkah_berikutnya"] is None for p in ended)
+    last_judged = max(p["periode_ke"] for p in detail(client, b, org)["pelanggaran"])
+    running = [x for x in detail(client, b, org)["periode_laporan"] if date.fromisoformat(x["mulai"]) <= on <= date.fromisoformat(x["selesai"])]
+    assert running == [] or running[0]["periode_ke"] > last_judged
 
 
 def test_a_breach_already_complied_with_is_not_revoked_for(client: Any, kernel: Any, world: Any, hari: Any) -> None:
@@ -451,7 +525,10 @@ def test_a_breach_already_complied_with_is_not_revoked_for(client: Any, kernel: 
 
 def test_an_unregistered_lks_gets_a_warning_or_a_suspension(client: Any, kernel: Any, world: Any) -> None:
     b = world["balangan"]
-    org = ajukan(client, b).get_json()["lembaga"]["id"]  # known to the Dinas, never registered
+    # found operating, recorded by an officer; it never applied
+    r = client.post(f"{T}/balangan/lks/lembaga", json=lembaga(b), headers=b.officer.headers)
+    assert r.status_code == 201, r.get_json()
+    org = r.get_json()["id"]
     url = f"{T}/balangan/lks/lembaga/{org}/sanksi"
     before = counts(kernel, "balangan")
     r = client.post(url, json={"jenis": "denda_administratif", "uraian": "Menampung anak tanpa tanda pendaftaran."}, headers=b.officer.headers)
@@ -489,10 +566,14 @@ def test_an_unregistered_lks_gets_a_warning_or_a_suspension(client: Any, kernel:
     tick(kernel, today() + timedelta(days=120))
     assert counts(kernel, "balangan")["lks_sanksi"] == 2
 
-    # a registered LKS, and a foreign one, are not sanctioned as unregistered
+    # an LKS that applied (its application under way), a registered one and a foreign one are
+    # not sanctioned as unregistered
+    applying = ajukan(client, b, nama="Yayasan Bina Insani").get_json()["lembaga"]["id"]
     reg = registered(client, b, b.operator2, nama="Panti Asuhan Nur Iman")["lembaga"]["id"]
     foreign = catat_asing(client, b)["id"]
     before = counts(kernel, "balangan")
+    r = client.post(f"{T}/balangan/lks/lembaga/{applying}/sanksi", json={"jenis": "peringatan_tertulis", "uraian": "Temuan."}, headers=b.officer.headers)
+    refused(r, "lks_sudah_mendaftar", C65_1, "Yayasan Bina Insani sudah mengajukan permohonan pendaftaran")
     r = client.post(f"{T}/balangan/lks/lembaga/{reg}/sanksi", json={"jenis": "peringatan_tertulis", "uraian": "Temuan."}, headers=b.officer.headers)
     refused(r, "lks_sudah_terdaftar", C65_1, "Panti Asuhan Nur Iman sudah memiliki tanda pendaftaran")
     r = client.post(f"{T}/balangan/lks/lembaga/{foreign}/sanksi", json={"jenis": "peringatan_tertulis", "uraian": "Temuan."}, headers=b.officer.headers)
@@ -555,7 +636,7 @@ def _redis_unreachable() -> str | None:
         from redis import Redis
 
         Redis.from_url(REDIS_URL, socket_connect_timeout=2, socket_timeout=2).ping()
-    except Exception as exc:  # any failure means "not usable"; say why
+    except Exception as exc:  # noqa: BLE001 — any failure means "not usable"; say why
         return f"{type(exc).__name__}: {exc}"
     return None
 
@@ -598,6 +679,7 @@ def test_the_daily_tick_as_a_job_on_an_rq_worker_finds_the_same_sanctions(client
 
     assert not kernel.settings.jobs_inline
     b, t = world["balangan"], world["tabalong"]
+    same_calendar(kernel)
     berizin(client, b)
     berizin(client, t)
     steps = expected_ladder(calendar_of(kernel, "balangan"), first_period_end() + DAY)
