@@ -151,6 +151,20 @@ def get_owned(session: Session, model: type[_E], entity_id: uuid.UUID | None) ->
     return session.get(model, (tid, entity_id))
 
 
+def undone_by(owner: Any, transaction: Any) -> bool:
+    """Whether what was done in the session transaction `owner` is undone when `transaction`
+    rolls back: the outermost one undoes everything, a savepoint only what was done inside it
+    (queued jobs, stored files)."""
+    if transaction.parent is None or owner is None:
+        return True
+    node = owner
+    while node is not None:
+        if node is transaction:
+            return True
+        node = node.parent
+    return False
+
+
 def tenant_owned_tables() -> list[str]:
     """Names of every tenant-owned table in the metadata (used for RLS and its tests)."""
     names = []

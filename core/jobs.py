@@ -18,6 +18,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from core.auth_context import acting_as
+from core.db import undone_by
 from core.kernel import Kernel, get_kernel
 
 log = logging.getLogger(__name__)
@@ -67,18 +68,6 @@ def enqueue(
     session.info.setdefault(PENDING_KEY, []).append((owner, spec))
 
 
-def _within(owner: Any, transaction: Any) -> bool:
-    """Whether a job enqueued in `owner` is undone when `transaction` rolls back."""
-    if transaction.parent is None or owner is None:
-        return True  # the outermost transaction rolled back: everything goes
-    node = owner
-    while node is not None:
-        if node is transaction:
-            return True
-        node = node.parent
-    return False
-
-
 @event.listens_for(Session, "after_commit")
 def _dispatch_after_commit(session: Session) -> None:
     # after_commit also fires when a savepoint is released; only the outermost commit makes
@@ -102,7 +91,7 @@ def _drop_on_rollback(session: Session, previous_transaction: Any) -> None:
     pending = session.info.get(PENDING_KEY)
     if not pending:
         return
-    kept = [(owner, spec) for owner, spec in pending if not _within(owner, previous_transaction)]
+    kept = [(owner, spec) for owner, spec in pending if not undone_by(owner, previous_transaction)]
     if kept:
         session.info[PENDING_KEY] = kept
     else:

@@ -26,6 +26,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from core.config import ConfigError, Settings
+from core.db import undone_by
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}(/[a-z0-9][a-z0-9_.-]{0,99}){1,5}$")
 _CHUNK = 1024 * 1024
@@ -134,17 +135,6 @@ def store(session: Session, storage: DocumentStorage, key: str, stream: IO[bytes
     return StoredFile(key, size, sha256)
 
 
-def _undone_by(owner: Any, transaction: Any) -> bool:
-    if transaction.parent is None:
-        return True  # the outermost transaction rolled back: every file of it goes
-    node = owner
-    while node is not None:
-        if node is transaction:
-            return True
-        node = node.parent
-    return False
-
-
 @event.listens_for(Session, "after_soft_rollback")
 def _delete_on_rollback(session: Session, previous_transaction: Any) -> None:
     written = session.info.get(_WRITTEN)
@@ -152,7 +142,7 @@ def _delete_on_rollback(session: Session, previous_transaction: Any) -> None:
         return
     kept = []
     for owner, storage, key in written:
-        if _undone_by(owner, previous_transaction):
+        if undone_by(owner, previous_transaction):
             storage.delete(key)
         else:
             kept.append((owner, storage, key))

@@ -132,6 +132,19 @@ def make(kernel: Any) -> Factory:
 
 
 @pytest.fixture
+def rq_queue(kernel: Any) -> Iterator[Any]:
+    """The test kernel's RQ queue on the real Redis (tests marked `redis`), emptied afterwards."""
+    from redis import Redis
+    from rq import Queue
+
+    connection = Redis.from_url(kernel.settings.redis_url)
+    queue = Queue(kernel.settings.queue_name, connection=connection)
+    yield queue
+    queue.delete(delete_jobs=True)
+    connection.close()
+
+
+@pytest.fixture
 def build_app(database_urls: dict[str, str], tenants_dir: Path, tmp_path: Path, kernel: Any) -> Iterator[Any]:
     """Another app on the test database (e.g. with extra plugins: a second process of the same
     deployment). The `app` fixture's kernel stays the process kernel afterwards."""

@@ -28,6 +28,7 @@ from core.sdk import (
     assign_staff,
     case_profile,
     create_organization,
+    get_kernel,
     get_owned,
     local_today,
     open_case,
@@ -137,8 +138,6 @@ def on_advanced(session: Any, case: Case, event: Any, profile: Any) -> None:
         p.jatuh_tempo = add_working_days(tanggal, profile.value("batas_tanda_pendaftaran_hari_kerja"), tenant, session)
         if event.actor_id and not _petugas_of(session, case.id):
             # The officer who declared it complete answers for the deadline unless one is assigned.
-            from core.sdk import get_kernel
-
             assign_staff(session, get_kernel(), tenant, case, user_id=event.actor_id, peran=rules.PETUGAS, actor_id=event.actor_id)
         record_audit(session, "lks.pendaftaran.lengkap", "case", case.id, {"tanggal_lengkap": p.tanggal_lengkap, "jatuh_tempo": p.jatuh_tempo})
     else:

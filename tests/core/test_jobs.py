@@ -2,7 +2,6 @@
 set — inline without Redis, through RQ with it — and the RQ cron configuration."""
 from __future__ import annotations
 
-import os
 import uuid
 from typing import Any
 
@@ -13,8 +12,8 @@ from core.db import current_tenant_id
 from core.jobs import JobContext, enqueue
 from core.tenancy.models import Tenant
 from tests.factories import Factory
+from tests.rq_helpers import REDIS_URL, redis_settings, work
 
-REDIS_URL = os.environ.get("KESOS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 T = "/api/v1/tenants"
 
 # What the jobs below saw, in this process (inline jobs and RQ's SimpleWorker run in-process).
@@ -25,32 +24,11 @@ def record(ctx: JobContext, label: str) -> None:
     RAN.append({"label": label, "tenant": ctx.tenant.slug if ctx.tenant else None, "current_tenant": current_tenant_id()})
 
 
-def _redis_unreachable() -> str | None:
-    try:
-        from redis import Redis
-
-        Redis.from_url(REDIS_URL, socket_connect_timeout=2, socket_timeout=2).ping()
-    except Exception as exc:  # any failure means "not usable"; say why
-        return f"{type(exc).__name__}: {exc}"
-    return None
-
-
-def require_redis() -> None:
-    """Skip when Redis is unreachable — except under CI, where that fails (principle 6)."""
-    reason = _redis_unreachable()
-    if reason is None:
-        return
-    if os.environ.get("CI", "").strip().lower() in ("true", "1"):
-        pytest.fail(f"Redis must run under CI: {REDIS_URL}: {reason}")
-    pytest.skip(f"Redis not reachable at {REDIS_URL}: {reason}")
-
-
 @pytest.fixture
 def settings_overrides(request: pytest.FixtureRequest) -> dict[str, Any]:
     if request.node.get_closest_marker("redis") is None:
         return {}
-    require_redis()
-    return {"redis_url": REDIS_URL, "queue_name": f"kesos-test-{uuid.uuid4().hex}"}
+    return redis_settings()
 
 
 @pytest.fixture(autouse=True)
@@ -140,22 +118,6 @@ def test_inline_a_failed_request_enqueues_nothing(client: Any, kernel: Any, make
 # -- Redis mode (RQ) -----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def rq_queue(kernel: Any) -> Any:
-    from redis import Redis
-    from rq import Queue
-
-    connection = Redis.from_url(kernel.settings.redis_url)
-    queue = Queue(kernel.settings.queue_name, connection=connection)
-    yield queue
-    queue.delete(delete_jobs=True)
-    connection.close()
-
-
-def _work(queue: Any) -> None:
-    from rq import SimpleWorker
-
-    SimpleWorker([queue], connection=queue.connection).work(burst=True)
 
 
 @pytest.mark.redis
@@ -173,7 +135,7 @@ def test_redis_a_report_is_queued_then_built_by_a_worker(client: Any, kernel: An
     assert job.func_name == "core.jobs.run_job"
     assert job.args[0] == "core.api.reports:build_report" and job.args[1] == str(_tenant_id(kernel))
 
-    _work(rq_queue)
+    work(rq_queue)
     run = client.get(run_url, headers=officer.headers).get_json()
     assert run["status"] == "done", run
     assert run["result"] == {"per_tahap": {}, "profil": "fixture-nasional"}
@@ -190,7 +152,7 @@ def test_redis_a_report_whose_plugin_was_disabled_meanwhile_fails(client: Any, k
     r = client.post(f"{T}/balangan/reports/fixture.ringkasan/runs", json={}, headers=officer.headers)
     run_url = f"{T}/balangan/reports/runs/{r.get_json()['id']}"
     make.enable("balangan", enabled=False)  # before a worker picks the job up
-    _work(rq_queue)
+    work(rq_queue)
     make.enable("balangan")
     run = client.get(run_url, headers=officer.headers).get_json()
     assert run["status"] == "failed" and run["error"] == "Plugin laporan tidak aktif." and run["result"] is None
@@ -211,7 +173,7 @@ def test_redis_jobs_are_sent_after_commit_and_run_with_their_tenant(kernel: Any,
     with kernel.db.unit_of_work(other) as s:
         enqueue(s, record, "tabalong", tenant_id=other)
     assert rq_queue.count == 2
-    _work(rq_queue)
+    work(rq_queue)
     assert RAN == [
         {"label": "balangan", "tenant": "balangan", "current_tenant": tid},
         {"label": "tabalong", "tenant": "tabalong", "current_tenant": other},

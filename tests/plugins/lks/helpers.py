@@ -15,6 +15,7 @@ from core.db import tenant_context
 from core.registry.models import Organization
 from core.tenancy.models import Tenant
 from plugins.lks.models import MODELS
+from tests.refusals import refused  # noqa: F401  (re-exported for the tests)
 
 T = "/api/v1/tenants"
 PP = "PP 39/2012"
@@ -131,16 +132,6 @@ def counts(kernel: Any, slug: str) -> dict[str, int]:
             out[model.__tablename__] = s.scalar(select(func.count()).select_from(model).where(model.tenant_id == tid))
     return out
 
-
-def refused(r: Any, code: str, citation: str | None = None, *fragments: str, status: int = 422) -> dict[str, Any]:
-    body = r.get_json()
-    assert r.status_code == status, body
-    assert body["code"] == code, body
-    if citation is not None:
-        assert body["citation"] == citation, body
-    for fragment in fragments:
-        assert fragment in body["message"], body
-    return body
 
 
 def today() -> date:

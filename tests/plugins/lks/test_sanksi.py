@@ -5,7 +5,6 @@ after the fine, the sanctions an officer imposes on an unregistered LKS, the pri
 and the audit trail; and the tick run as a job on a real RQ worker."""
 from __future__ import annotations
 
-import os
 import uuid
 from datetime import date, timedelta
 from typing import Any
@@ -43,8 +42,8 @@ from tests.plugins.lks.helpers import (
     registered,
     today,
 )
+from tests.rq_helpers import redis_settings, work
 
-REDIS_URL = os.environ.get("KESOS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 C65_1 = "PP 39/2012 Pasal 65 ayat (1)"
 C65_2 = "PP 39/2012 Pasal 65 ayat (2)"
 C65_3 = "PP 39/2012 Pasal 65 ayat (3)"
@@ -631,52 +630,17 @@ def test_the_list_of_sanctions_newest_first_and_filtered(client: Any, kernel: An
 # -- the tick as a job on a real RQ worker ----------------------------------------------------
 
 
-def _redis_unreachable() -> str | None:
-    try:
-        from redis import Redis
-
-        Redis.from_url(REDIS_URL, socket_connect_timeout=2, socket_timeout=2).ping()
-    except Exception as exc:  # noqa: BLE001 — any failure means "not usable"; say why
-        return f"{type(exc).__name__}: {exc}"
-    return None
-
-
-def require_redis() -> None:
-    """Skip when Redis is unreachable — except under CI, where that fails."""
-    reason = _redis_unreachable()
-    if reason is None:
-        return
-    if os.environ.get("CI", "").strip().lower() in ("true", "1"):
-        pytest.fail(f"Redis must run under CI: {REDIS_URL}: {reason}")
-    pytest.skip(f"Redis not reachable at {REDIS_URL}: {reason}")
-
-
 @pytest.fixture
 def settings_overrides(request: pytest.FixtureRequest, tmp_path: Any) -> dict[str, Any]:
     # as tests/plugins/lks/conftest.py, plus Redis for the test marked so
     base = {"upload_max_bytes": 64 * 1024, "storage_dir": tmp_path / "berkas"}
     if request.node.get_closest_marker("redis") is None:
         return base
-    require_redis()
-    return base | {"redis_url": REDIS_URL, "queue_name": f"kesos-test-{uuid.uuid4().hex}"}
-
-
-@pytest.fixture
-def rq_queue(kernel: Any) -> Any:
-    from redis import Redis
-    from rq import Queue
-
-    connection = Redis.from_url(kernel.settings.redis_url)
-    queue = Queue(kernel.settings.queue_name, connection=connection)
-    yield queue
-    queue.delete(delete_jobs=True)
-    connection.close()
+    return base | redis_settings()
 
 
 @pytest.mark.redis
 def test_the_daily_tick_as_a_job_on_an_rq_worker_finds_the_same_sanctions(client: Any, kernel: Any, world: Any, rq_queue: Any) -> None:
-    from rq import SimpleWorker
-
     assert not kernel.settings.jobs_inline
     b, t = world["balangan"], world["tabalong"]
     same_calendar(kernel)
@@ -688,7 +652,7 @@ def test_the_daily_tick_as_a_job_on_an_rq_worker_finds_the_same_sanctions(client
     set_active(kernel, "tabalong", False)
     job = rq_queue.enqueue("core.tick.run_daily_tick", today=day)
     assert counts(kernel, "balangan")["lks_sanksi"] == 0  # queued, not run
-    SimpleWorker([rq_queue], connection=rq_queue.connection).work(burst=True)
+    work(rq_queue)
     job.refresh()
     assert job.get_status() == "finished", job.exc_info
     result = job.return_value()

@@ -8,14 +8,21 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from core.tenancy.calendar import local_today
 from core.cases.models import Case, CaseAssignment, CaseEvent
 from core.db import tenant_context
 from core.registry.services import create_organization
 from core.staff.models import User
 from core.staff.services import save_credential
+from core.tenancy.calendar import local_today
 from core.tenancy.models import Tenant
-from plugins.rehabilitasi.models import Evaluasi, Kegiatan, Pemantauan, Peringatan, Rencana
+from plugins.rehabilitasi.models import (
+    Evaluasi,
+    Kegiatan,
+    Pemantauan,
+    Peringatan,
+    Rencana,
+)
+from tests.refusals import refused  # noqa: F401  (re-exported for the tests)
 
 T = "/api/v1/tenants"
 PP = "PP 39/2012"
@@ -210,13 +217,3 @@ def counts(kernel: Any, slug: str) -> dict[str, int]:
             out[model.__tablename__] = s.scalar(select(func.count()).select_from(model).where(model.tenant_id == tid))
     return out
 
-
-def refused(r: Any, code: str, citation: str | None = None, *fragments: str, status: int = 422) -> dict[str, Any]:
-    body = r.get_json()
-    assert r.status_code == status, body
-    assert body["code"] == code, body
-    if citation is not None:
-        assert body["citation"] == citation, body
-    for fragment in fragments:
-        assert fragment in body["message"], body
-    return body
