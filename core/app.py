@@ -64,9 +64,9 @@ def create_app(settings: Settings | None = None, *, extra_plugins: Iterable[tupl
 
 
 def _register_blueprints(app: Flask, api: Api, kernel: Kernel) -> None:
-    from core.api import audit, auth, calendar, cases, health, persons, plugins, reports, staff, tenants
+    from core.api import audit, auth, calendar, cases, health, imports, persons, plugins, reports, staff, tenants
 
-    for module in (auth, tenants, plugins, persons, cases, staff, audit, calendar, reports):
+    for module in (auth, tenants, plugins, persons, cases, staff, audit, calendar, reports, imports):
         for blp in module.BLUEPRINTS:
             api.register_blueprint(blp)
     app.register_blueprint(health.bp)

@@ -1,6 +1,7 @@
 """Imports every kernel model so that `Base.metadata` is complete (Alembic, tests)."""
 from core.audit import AuditEntry, PlatformAuditEntry
 from core.cases.models import Case, CaseAssignment, CaseEvent
+from core.imports import ImportRun
 from core.regulations.models import ProfileSnapshot
 from core.registry.models import Household, Organization, Person
 from core.reports import ReportFile, ReportRun
@@ -9,7 +10,7 @@ from core.tenancy.models import DailyTickRun, Tenant, TenantDayOff, TenantPlugin
 
 __all__ = [
     "ApiToken", "AuditEntry", "Case", "CaseAssignment", "CaseEvent", "DailyTickRun",
-    "Household", "Membership", "Organization", "Person", "PlatformAuditEntry",
+    "Household", "ImportRun", "Membership", "Organization", "Person", "PlatformAuditEntry",
     "ProfileSnapshot", "ReportFile", "ReportRun", "StaffCredential", "Tenant", "TenantDayOff",
     "TenantPlugin", "User",
 ]

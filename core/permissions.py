@@ -24,4 +24,7 @@ KERNEL_PERMISSIONS: dict[str, list[str]] = {
     "calendar.manage": ["tenant_admin"],
     "reports.read": ["tenant_admin", "officer", "auditor"],
     "reports.run": ["tenant_admin", "officer"],
+    # Bulk imports carry NIKs: the rejected-rows file too, so not for auditors.
+    "imports.read": ["tenant_admin", "officer"],
+    "imports.run": ["tenant_admin", "officer"],
 }

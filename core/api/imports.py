@@ -1,0 +1,87 @@
+"""Bulk imports of people: upload a CSV/XLSX (202), follow its progress, download the rejected
+rows with the reason for each."""
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import Response, request
+from marshmallow import Schema, fields
+from sqlalchemy import select
+
+from core.api.common import accepts_upload, current_tenant, current_user, kernel, paginate, require, session, tenant_blueprint
+from core.db import get_owned
+from core.errors import NotFound
+from core.imports import OPTIONAL, REQUIRED, ImportRun, request_import
+
+blp = tenant_blueprint("imports", __name__, "imports", "Impor data penerima pelayanan (CSV/XLSX)")
+BLUEPRINTS = [blp]
+
+
+class ImportUploadSchema(Schema):
+    berkas = fields.Raw(metadata={
+        "type": "string", "format": "binary",
+        "description": f"CSV (UTF-8, pemisah koma atau titik koma) atau XLSX; kolom wajib: {', '.join(REQUIRED)}; pilihan: {', '.join(OPTIONAL)}",
+    })
+
+
+class ImportRunSchema(Schema):
+    id = fields.UUID()
+    jenis = fields.String()
+    nama_berkas = fields.String()
+    format = fields.String()
+    status = fields.String(metadata={"description": "queued → running → done / failed"})
+    baris_dibaca = fields.Integer()
+    diterima = fields.Integer()
+    ditolak = fields.Integer()
+    ada_berkas_ditolak = fields.Function(lambda r: r.kunci_ditolak is not None)
+    error = fields.String(allow_none=True)
+    requested_at = fields.DateTime()
+    finished_at = fields.DateTime(allow_none=True)
+
+
+@blp.post("/persons")
+@require("imports.run")
+@accepts_upload(files=1)
+@blp.arguments(ImportUploadSchema, location="form", content_type="multipart/form-data")
+@blp.response(202, ImportRunSchema)
+def import_persons(_form: dict[str, Any]) -> Any:
+    """Impor penerima pelayanan dari CSV/XLSX di latar belakang: setiap baris diperiksa seperti
+    data yang diisi tangan (NIK), NIK ganda ditolak, baris yang ditolak dapat diunduh."""
+    return request_import(session(), kernel(), current_tenant(), request.files.get("berkas"), current_user().id)
+
+
+@blp.get("")
+@require("imports.read")
+@blp.response(200, ImportRunSchema(many=True))
+@blp.paginate()
+def list_imports(pagination_parameters: Any) -> Any:
+    return paginate(select(ImportRun).order_by(ImportRun.requested_at.desc(), ImportRun.id), pagination_parameters)
+
+
+def _run(run_id: uuid.UUID) -> ImportRun:
+    run = get_owned(session(), ImportRun, run_id)
+    if run is None:
+        raise NotFound("impor_tidak_ditemukan", "Impor tidak ditemukan.")
+    return run
+
+
+@blp.get("/<uuid:run_id>")
+@require("imports.read")
+@blp.response(200, ImportRunSchema)
+def show_import(run_id: uuid.UUID) -> Any:
+    """Kemajuan impor: baris yang sudah dibaca, diterima dan ditolak."""
+    return _run(run_id)
+
+
+@blp.get("/<uuid:run_id>/ditolak")
+@require("imports.read")
+@blp.response(200, description="CSV baris yang ditolak dengan alasannya", content_type="text/csv")
+def rejected_rows(run_id: uuid.UUID) -> Response:
+    """Baris yang ditolak, seperti tertulis di berkas, dengan kolom `alasan_ditolak`."""
+    run = _run(run_id)
+    if run.kunci_ditolak is None:
+        raise NotFound("tidak_ada_baris_ditolak", "Impor ini tidak memiliki baris yang ditolak.")
+    response = Response(kernel().storage.open(run.kunci_ditolak), content_type="text/csv; charset=utf-8", direct_passthrough=True)
+    response.headers["Content-Disposition"] = f'attachment; filename="ditolak-{run.id}.csv"'
+    return response
