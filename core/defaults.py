@@ -20,3 +20,10 @@ def kesos_case_summary(case):  # type: ignore[no-untyped-def]
     label = case_type.label if case_type else case.case_type
     stage = next((s.label for s in case_type.stages if s.code == case.stage), case.stage) if case_type else case.stage
     return f"{label} — tahap {stage}"
+
+
+@hookimpl(trylast=True)
+def kesos_register_importers():  # type: ignore[no-untyped-def]
+    from core.imports import PERSONS
+
+    return [PERSONS]

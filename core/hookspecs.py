@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
     from core.cases.models import Case, CaseEvent
     from core.cases.workflow import CaseType
+    from core.imports import Importer
     from core.regulations.profiles import ProfileSource, RegulationProfile
     from core.reports import Report
     from core.tenancy.models import Tenant
@@ -104,6 +105,17 @@ def kesos_register_reports() -> list[Report]:
 
     Returns a list of `Report` (unique name, title, a build function run as a job with a
     `ReportContext`, an optional parameter schema and citation).
+    """
+
+
+@hookspec
+def kesos_register_importers() -> list[Importer]:
+    """Called once at start-up to collect what the plugin lets a tenant import from CSV/XLSX.
+
+    Returns a list of `Importer` (unique name, plugin, title, required and optional columns, and
+    how a row is parsed, deduplicated and written). Each is offered at
+    `POST /api/v1/tenants/<tenant>/imports/<name>` while the plugin is enabled for the tenant;
+    the kernel streams the file, rejects bad rows with their reason and reports progress.
     """
 
 

@@ -1,4 +1,6 @@
-"""Bulk import of people into a tenant's registry from CSV or XLSX, as a background job.
+"""Bulk imports from CSV or XLSX, as a background job: people into a tenant's registry (the
+kernel's own `persons` importer), and whatever a plugin contributes through
+`kesos_register_importers` (e.g. an official welfare register), with the same engine.
 
 The file is uploaded (kept in the document store), checked for its header at once (a missing
 column, an empty file or a file that is not UTF-8 text is refused with 422 before any job runs),
@@ -16,7 +18,8 @@ import csv
 import io
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import IO, Any
 
@@ -40,13 +43,38 @@ _DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y")
 _EXACT_INT = 2**53  # a NIK stored as a number beyond this has already lost digits
 
 
+@dataclass(frozen=True)
+class Importer:
+    """What can be imported, and how one row becomes one record.
+
+    - `parse(raw)`: a row (column → cell, names lower-case) as the values to write, or
+      ValueError whose text (Bahasa Indonesia) goes into the rejected-rows file;
+    - `key(values)`: what makes two rows the same record (e.g. the NIK) — duplicates in the file
+      and `existing(session, keys)` (those already stored, tenant-scoped) are rejected;
+    - `write(session, tenant_id, rows)`: insert one batch (in the job's transaction);
+    - `duplicate` / `exists`: the reasons given for those two rejections.
+    """
+
+    name: str
+    plugin: str | None
+    title: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+    parse: Callable[[dict[str, Any]], dict[str, Any]]
+    key: Callable[[dict[str, Any]], str]
+    existing: Callable[[Session, list[str]], set[str]]
+    write: Callable[[Session, uuid.UUID, list[dict[str, Any]]], None]
+    duplicate: str = "Baris yang sama disebut lebih dari sekali dalam berkas ini."
+    exists: str = "Data ini sudah ada di kabupaten/kota ini."
+
+
 class ImportRun(TenantEntity, Base):
     """One import of a file: where it stands, what it accepted and rejected."""
 
     __tablename__ = "import_runs"
     __table_args__ = (Index("ix_import_runs_tenant_id_requested_at", "tenant_id", "requested_at"),)
 
-    jenis: Mapped[str] = mapped_column(String(40))  # what is imported: "persons"
+    jenis: Mapped[str] = mapped_column(String(40))  # the importer's name, e.g. "persons"
     nama_berkas: Mapped[str] = mapped_column(String(200))
     format: Mapped[str] = mapped_column(String(10))  # csv / xlsx
     kunci_berkas: Mapped[str] = mapped_column(String(300))
@@ -96,7 +124,7 @@ def rows_of(stream: IO[bytes], fmt: str) -> Iterator[list[Any]]:
     return _xlsx_rows(stream) if fmt == "xlsx" else _text_rows(stream)
 
 
-def check_header(stream: IO[bytes], fmt: str) -> list[str]:
+def check_header(stream: IO[bytes], fmt: str, importer: Importer) -> list[str]:
     """The file's columns, or 422 naming what is wrong with it."""
     rows = rows_of(stream, fmt)
     try:
@@ -110,9 +138,10 @@ def check_header(stream: IO[bytes], fmt: str) -> list[str]:
         stream.seek(0)
     if not any(header):
         raise InvalidInput({"berkas": ["Berkas kosong: baris pertama harus berisi nama kolom."]})
-    missing = [c for c in REQUIRED if c not in header]
+    missing = [c for c in importer.required if c not in header]
     if missing:
-        raise InvalidInput({"berkas": [f"Kolom wajib tidak ada: {', '.join(missing)} (kolom yang dikenal: {', '.join(REQUIRED + OPTIONAL)})."]})
+        known = ", ".join(importer.required + importer.optional)
+        raise InvalidInput({"berkas": [f"Kolom wajib tidak ada: {', '.join(missing)} (kolom yang dikenal: {known})."]})
     return header
 
 
@@ -177,10 +206,27 @@ def parse_row(raw: dict[str, Any]) -> dict[str, Any]:
     return loaded
 
 
+def _existing_niks(session: Session, niks: list[str]) -> set[str]:
+    return set(session.scalars(select(Person.nik).where(Person.nik.in_(niks))))
+
+
+def _insert_persons(session: Session, tenant_id: uuid.UUID, rows: list[dict[str, Any]]) -> None:
+    # Core insert in batches: the ORM's per-object bookkeeping is what would exhaust memory.
+    now = utcnow()
+    session.execute(insert(Person), [r | {"id": new_id(), "tenant_id": tenant_id, "version": 1, "created_at": now} for r in rows])
+
+
+PERSONS = Importer(
+    name="persons", plugin=None, title="Penerima pelayanan", required=REQUIRED, optional=OPTIONAL,
+    parse=parse_row, key=lambda values: values["nik"], existing=_existing_niks, write=_insert_persons,
+    duplicate="NIK disebut lebih dari sekali dalam berkas ini.", exists="NIK sudah terdaftar di kabupaten/kota ini.",
+)
+
+
 # -- the request and the job ------------------------------------------------------------------
 
 
-def request_import(session: Session, kernel: Any, tenant: Any, upload: Any, actor_id: uuid.UUID) -> ImportRun:
+def request_import(session: Session, kernel: Any, tenant: Any, importer: Importer, upload: Any, actor_id: uuid.UUID) -> ImportRun:
     """Store the file, check its header, record the run and queue the job (after commit)."""
     if upload is None or not getattr(upload, "filename", None):
         raise InvalidInput({"berkas": ["Berkas wajib diunggah."]})
@@ -193,13 +239,13 @@ def request_import(session: Session, kernel: Any, tenant: Any, upload: Any, acto
         raise InvalidInput({"berkas": ["Berkas kosong."]})
     if size > kernel.settings.upload_max_bytes:
         raise InvalidInput({"berkas": [f"Berkas terlalu besar: paling besar {kernel.settings.upload_max_bytes // (1024 * 1024)} MB."]})
-    check_header(upload.stream, fmt)
+    check_header(upload.stream, fmt, importer)
     stored = store(session, kernel.storage, new_key(tenant.id, "impor"), upload.stream)
-    run = ImportRun(jenis="persons", nama_berkas=name, format=fmt, kunci_berkas=stored.key, requested_by=actor_id)
+    run = ImportRun(jenis=importer.name, nama_berkas=name, format=fmt, kunci_berkas=stored.key, requested_by=actor_id)
     session.add(run)
     session.flush()
     audit.record(session, "import.request", "import_run", run.id, {"jenis": run.jenis, "berkas": name, "sha256": stored.sha256})
-    enqueue(session, import_persons, str(run.id), tenant_id=tenant.id, actor_id=actor_id)
+    enqueue(session, run_import, str(run.id), tenant_id=tenant.id, actor_id=actor_id)
     return run
 
 
@@ -223,12 +269,13 @@ def _mark_running(ctx: JobContext, run_id: str) -> None:
         run.status = "running"
 
 
-def import_persons(ctx: JobContext, run_id: str) -> None:
-    """The job: read the stored file and import its people in one transaction."""
+def run_import(ctx: JobContext, run_id: str) -> None:
+    """The job: read the stored file and import its rows in one transaction."""
     rid = uuid.UUID(run_id)
     run = get_owned(ctx.session, ImportRun, rid)
     if run is None or run.status not in ("queued", "running"):
         return  # already imported: a retried job must not import twice
+    importer = ctx.kernel.plugins.importers.get(run.jenis)
     meta = (run.kunci_berkas, run.format)
     ctx.session.expunge(run)  # the progress transactions update this row; this one must not hold it
     counts = {"baris_dibaca": 0, "diterima": 0, "ditolak": 0}
@@ -236,8 +283,10 @@ def import_persons(ctx: JobContext, run_id: str) -> None:
     rejected_csv = io.TextIOWrapper(rejected, encoding="utf-8", newline="", write_through=True)
     writer = csv.writer(rejected_csv)
     try:
+        if importer is None or (importer.plugin is not None and importer.plugin not in ctx.kernel.enabled_plugins(ctx.session, ctx.tenant)):
+            raise LookupError("Layanan impor ini tidak aktif di kabupaten/kota ini.")
         with ctx.session.begin_nested():
-            _import(ctx, rid, meta, counts, writer)
+            _import(ctx, importer, rid, meta, counts, writer)
         error = None
     except UnicodeDecodeError:
         error = f"Berkas tidak berkode UTF-8 (sekitar baris {counts['baris_dibaca'] + 1}); simpan ulang sebagai 'CSV UTF-8'."
@@ -259,10 +308,10 @@ def import_persons(ctx: JobContext, run_id: str) -> None:
     rejected_csv.close()
 
 
-import_persons.prepare = _mark_running  # type: ignore[attr-defined]
+run_import.prepare = _mark_running  # type: ignore[attr-defined]
 
 
-def _import(ctx: JobContext, rid: uuid.UUID, meta: tuple[str, str], counts: dict[str, int], writer: Any) -> None:
+def _import(ctx: JobContext, importer: Importer, rid: uuid.UUID, meta: tuple[str, str], counts: dict[str, int], writer: Any) -> None:
     key, fmt = meta
     seen: set[str] = set()
     with ctx.kernel.storage.open(key) as stream:
@@ -276,35 +325,36 @@ def _import(ctx: JobContext, rid: uuid.UUID, meta: tuple[str, str], counts: dict
             counts["baris_dibaca"] += 1
             raw = dict(zip(header, cells))
             try:
-                batch.append((cells, parse_row(raw)))
+                batch.append((cells, importer.parse(raw)))
             except ValueError as exc:
                 writer.writerow([*cells, str(exc)])
                 counts["ditolak"] += 1
             if len(batch) >= BATCH:
-                _write(ctx, batch, seen, counts, writer)
+                _write(ctx, importer, batch, seen, counts, writer)
                 batch = []
                 _progress(ctx, rid, **counts)
-        _write(ctx, batch, seen, counts, writer)
+        _write(ctx, importer, batch, seen, counts, writer)
 
 
-def _write(ctx: JobContext, batch: list[tuple[list[Any], dict[str, Any]]], seen: set[str], counts: dict[str, int], writer: Any) -> None:
+def _write(
+    ctx: JobContext, importer: Importer, batch: list[tuple[list[Any], dict[str, Any]]], seen: set[str], counts: dict[str, int], writer: Any
+) -> None:
     if not batch:
         return
-    niks = [values["nik"] for _, values in batch]
-    existing = set(ctx.session.scalars(select(Person.nik).where(Person.nik.in_(niks))))
-    now, rows = utcnow(), []
+    existing = importer.existing(ctx.session, [importer.key(values) for _, values in batch])
+    rows = []
     for cells, values in batch:
-        if values["nik"] in existing:
-            reason = "NIK sudah terdaftar di kabupaten/kota ini."
-        elif values["nik"] in seen:
-            reason = "NIK disebut lebih dari sekali dalam berkas ini."
+        key = importer.key(values)
+        if key in existing:
+            reason = importer.exists
+        elif key in seen:
+            reason = importer.duplicate
         else:
-            seen.add(values["nik"])
-            rows.append(values | {"id": new_id(), "tenant_id": ctx.tenant.id, "version": 1, "created_at": now})
+            seen.add(key)
+            rows.append(values)
             continue
         writer.writerow([*cells, reason])
         counts["ditolak"] += 1
     if rows:
-        # Core insert in batches: the ORM's per-object bookkeeping is what would exhaust memory.
-        ctx.session.execute(insert(Person), rows)
+        importer.write(ctx.session, ctx.tenant.id, rows)
         counts["diterima"] += len(rows)

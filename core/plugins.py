@@ -85,6 +85,7 @@ class PluginRegistry:
     tables: dict[str, str] = field(default_factory=dict)
     permissions: dict[str, frozenset[str]] = field(default_factory=dict)
     reports: dict[str, Report] = field(default_factory=dict)
+    importers: dict[str, Any] = field(default_factory=dict)
     _tenants: dict[uuid.UUID, _TenantEntry] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _single: dict[tuple[str, str], Any] = field(default_factory=dict)
@@ -169,6 +170,13 @@ class PluginRegistry:
                 if report.name in self.reports:
                     raise PluginConflict(f"laporan '{report.name}' didaftarkan dua kali")
                 self.reports[report.name] = report
+        for plugin, importers in self._per_plugin("kesos_register_importers").items():
+            for importer in importers:
+                if importer.name in self.importers:
+                    raise PluginConflict(f"impor '{importer.name}' didaftarkan dua kali")
+                if importer.plugin != (None if plugin == KERNEL_PLUGIN else plugin):
+                    raise PluginConflict(f"impor '{importer.name}' menyebut plugin '{importer.plugin}', padahal didaftarkan oleh '{plugin}'")
+                self.importers[importer.name] = importer
 
     # -- per tenant ------------------------------------------------------------------------------
 

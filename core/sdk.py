@@ -34,6 +34,7 @@ from core.cases.services import advance_case, assign_staff, can_read_notes, case
 from core.cases.workflow import AssignContext, CaseContext, CaseType, Guard, Stage
 from core.db import JSONDoc, Base, TenantEntity, TenantScoped, UTCDateTime, get_owned, new_id, tenant_fk, utcnow
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed
+from core.imports import Importer
 from core.jobs import JobContext, enqueue
 from core.kernel import get_kernel
 from core.migrate import enable_tenant_rls
@@ -61,7 +62,7 @@ __all__ = [
     "enable_tenant_rls", "enqueue", "etag", "expected_version", "get_owned", "has_permission", "hookimpl",
     "kernel", "new_id", "paginate", "record_audit", "require", "session", "tenant_calendar",
     "tenant_fk", "utcnow",
-    "StoredFile", "accepts_upload", "is_kota", "tenant_profile", "create_organization", "has_kabupaten_list", "is_kabupaten_code",
+    "Importer", "StoredFile", "accepts_upload", "is_kota", "tenant_profile", "create_organization", "has_kabupaten_list", "is_kabupaten_code",
     "kabupaten_name", "new_storage_key", "province_name", "province_of", "public", "roles_in", "store_file",
     "AssignContext", "Membership", "can_read_notes", "case_profile", "current_roles", "get_kernel", "local_today", "open_case", "advance_case", "assign_staff",
 ]

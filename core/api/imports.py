@@ -1,5 +1,6 @@
-"""Bulk imports of people: upload a CSV/XLSX (202), follow its progress, download the rejected
-rows with the reason for each."""
+"""Bulk imports: upload a CSV/XLSX to one of the importers available here (the kernel's
+`persons`, and those of the tenant's enabled plugins), follow its progress (202, then GET),
+download the rejected rows with the reason for each."""
 from __future__ import annotations
 
 import uuid
@@ -12,7 +13,7 @@ from sqlalchemy import select
 from core.api.common import accepts_upload, current_tenant, current_user, kernel, paginate, require, session, tenant_blueprint
 from core.db import get_owned
 from core.errors import NotFound
-from core.imports import OPTIONAL, REQUIRED, ImportRun, request_import
+from core.imports import Importer, ImportRun, request_import
 
 blp = tenant_blueprint("imports", __name__, "imports", "Impor data penerima pelayanan (CSV/XLSX)")
 BLUEPRINTS = [blp]
@@ -21,8 +22,16 @@ BLUEPRINTS = [blp]
 class ImportUploadSchema(Schema):
     berkas = fields.Raw(metadata={
         "type": "string", "format": "binary",
-        "description": f"CSV (UTF-8, pemisah koma atau titik koma) atau XLSX; kolom wajib: {', '.join(REQUIRED)}; pilihan: {', '.join(OPTIONAL)}",
+        "description": "CSV (UTF-8, pemisah koma atau titik koma) atau XLSX; baris pertama: nama kolom (lihat GET /imports/jenis)",
     })
+
+
+class ImporterSchema(Schema):
+    name = fields.String()
+    plugin = fields.String(allow_none=True)
+    title = fields.String()
+    required = fields.List(fields.String(), metadata={"description": "kolom wajib"})
+    optional = fields.List(fields.String(), metadata={"description": "kolom pilihan"})
 
 
 class ImportRunSchema(Schema):
@@ -40,15 +49,31 @@ class ImportRunSchema(Schema):
     finished_at = fields.DateTime(allow_none=True)
 
 
-@blp.post("/persons")
+def _available() -> dict[str, Importer]:
+    enabled = kernel().enabled_plugins(session(), current_tenant())
+    return {n: i for n, i in kernel().plugins.importers.items() if i.plugin is None or i.plugin in enabled}
+
+
+@blp.get("/jenis")
+@require("imports.read")
+@blp.response(200, ImporterSchema(many=True))
+def list_importers() -> Any:
+    """Apa yang dapat diimpor di kabupaten/kota ini, dengan kolomnya."""
+    return sorted(_available().values(), key=lambda i: i.name)
+
+
+@blp.post("/<string:name>")
 @require("imports.run")
 @accepts_upload(files=1)
 @blp.arguments(ImportUploadSchema, location="form", content_type="multipart/form-data")
 @blp.response(202, ImportRunSchema)
-def import_persons(_form: dict[str, Any]) -> Any:
-    """Impor penerima pelayanan dari CSV/XLSX di latar belakang: setiap baris diperiksa seperti
-    data yang diisi tangan (NIK), NIK ganda ditolak, baris yang ditolak dapat diunduh."""
-    return request_import(session(), kernel(), current_tenant(), request.files.get("berkas"), current_user().id)
+def start_import(_form: dict[str, Any], name: str) -> Any:
+    """Impor dari CSV/XLSX di latar belakang (mis. `persons`: penerima pelayanan): setiap baris
+    diperiksa seperti data yang diisi tangan, data ganda ditolak, baris yang ditolak dapat diunduh."""
+    importer = _available().get(name)
+    if importer is None:
+        raise NotFound("impor_tidak_tersedia", f"Impor '{name}' tidak tersedia di kabupaten/kota ini.")
+    return request_import(session(), kernel(), current_tenant(), importer, request.files.get("berkas"), current_user().id)
 
 
 @blp.get("")

@@ -244,6 +244,36 @@ def test_hook_kesos_register_reports(client: Any, kernel: Any, make: Factory) ->
     assert run["result"] == {"per_tahap": {"daftar": 1}, "profil": "fixture-nasional"}
 
 
+def test_hook_kesos_register_importers(client: Any, kernel: Any, make: Factory) -> None:
+    import io
+
+    who = _setup(make)
+    assert kernel.plugins.importers["fixture.catatan"].plugin == "fixture"
+    assert kernel.plugins.importers["persons"].plugin is None  # the kernel's own, through the same hook
+    offered = client.get(f"{T}/balangan/imports/jenis", headers=who["officer"].headers).get_json()
+    assert [(i["name"], i["required"]) for i in offered] == [("fixture.catatan", ["tanggal", "isi"]), ("persons", ["nik", "nama", "tanggal_lahir", "jenis_kelamin"])]
+    content = b"tanggal,isi\n2026-01-05,satu\n2026-01-05,satu\nbukan tanggal,dua\n2026-01-06,tiga\n"
+    r = client.post(
+        f"{T}/balangan/imports/fixture.catatan", data={"berkas": (io.BytesIO(content), "catatan.csv")},
+        content_type="multipart/form-data", headers=who["officer"].headers,
+    )
+    assert r.status_code == 202, r.get_json()
+    run = client.get(f"{T}/balangan/imports/{r.get_json()['id']}", headers=who["officer"].headers).get_json()
+    assert (run["status"], run["diterima"], run["ditolak"]) == ("done", 2, 2)
+    assert sorted(_notes(client, who["officer"])) == ["satu", "tiga"]
+    rejected = client.get(f"{T}/balangan/imports/{run['id']}/ditolak", headers=who["officer"].headers).get_data(as_text=True)
+    assert "Catatan ganda dalam berkas." in rejected and "tanggal: tulis TTTT-BB-HH." in rejected
+    # while the plugin is disabled for the tenant its importer is not offered
+    make.enable("balangan", enabled=False)
+    offered = client.get(f"{T}/balangan/imports/jenis", headers=who["officer"].headers).get_json()
+    assert [i["name"] for i in offered] == ["persons"]
+    r = client.post(
+        f"{T}/balangan/imports/fixture.catatan", data={"berkas": (io.BytesIO(content), "catatan.csv")},
+        content_type="multipart/form-data", headers=who["officer"].headers,
+    )
+    assert r.status_code == 404 and r.get_json()["code"] == "impor_tidak_tersedia"
+
+
 def test_hook_kesos_startup(app: Any, build_app: Callable[..., Any]) -> None:
     assert app.config["FIXTURE_STARTED"] is True
     blocked = build_app(blocked_plugins=("fixture",))

@@ -68,7 +68,7 @@ def test_a_csv_is_imported_and_its_bad_rows_come_back_with_their_reason(client, 
         f"{_nik(date(1990, 3, 12), 'L', 1003)},Salah Kelamin,1990-03-12,P,,",  # NIK says a man
         f"{siti},Siti Lagi,1987-09-05,P,,",  # twice in the file
         f"{known.nik},Sudah Ada,1980-01-02,L,,",  # already in the registry
-        f"123,Terlalu Pendek,1990-01-01,L,,",
+        "123,Terlalu Pendek,1990-01-01,L,,",
         f"{_nik(date(1975, 6, 1), 'L', 1004)},,1975-06-01,L,,",  # no name
         f"{_nik(date(1975, 6, 1), 'L', 1005)},Tanggal Aneh,1 Juni 1975,L,,",
         ",,,,,",  # a blank line is no row

@@ -88,6 +88,13 @@ def kesos_register_reports() -> list[Report]:
 
 
 @hookimpl
+def kesos_register_importers() -> list[Any]:
+    from .importer import NOTES
+
+    return [NOTES]
+
+
+@hookimpl
 def kesos_startup(app: Any) -> None:
     app.config["FIXTURE_STARTED"] = True
 
