@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from flask_smorest import Blueprint
     from sqlalchemy.orm import Session
 
-    from core.cases.models import Case, CaseEvent
+    from core.cases.models import Case, CaseEvent, CaseReferral
     from core.cases.workflow import CaseType
     from core.imports import Importer
     from core.regulations.profiles import ProfileSource, RegulationProfile
@@ -165,6 +165,18 @@ def kesos_case_advanced(session: Session, case: Case, event: CaseEvent, profile:
 
     `event` is the recorded `advanced` event (from_stage, to_stage, data); `profile` the
     case's pinned profile. Returns nothing; raise `RuleViolation` to refuse the move.
+    """
+
+
+@hookspec
+def kesos_referral_received(session: Session, tenant: Tenant, referral: CaseReferral, case: Case) -> dict[str, Any] | None:
+    """Called in the referring request's transaction when a case of another plugin is referred
+    to this plugin, on the receiving plugin only (and only while the tenant has it enabled).
+
+    `referral` is the recorded `CaseReferral` (from and to plugin, `alasan`, `data`), `case` the
+    referred case (its subject is the person or household to serve). Returns a JSON-able dict
+    stored as the referral's `hasil` (e.g. `{"case_id": ...}` of a case it opened), or None. Raise
+    `RuleViolation` to refuse the referral (nothing is kept).
     """
 
 

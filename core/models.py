@@ -1,6 +1,6 @@
 """Imports every kernel model so that `Base.metadata` is complete (Alembic, tests)."""
 from core.audit import AuditEntry, PlatformAuditEntry
-from core.cases.models import Case, CaseAssignment, CaseEvent
+from core.cases.models import Case, CaseAssignment, CaseEvent, CaseReferral
 from core.imports import ImportRun
 from core.regulations.models import ProfileSnapshot
 from core.registry.models import Household, Organization, Person
@@ -9,7 +9,7 @@ from core.staff.models import ApiToken, Membership, StaffCredential, User
 from core.tenancy.models import DailyTickRun, Tenant, TenantDayOff, TenantPlugin
 
 __all__ = [
-    "ApiToken", "AuditEntry", "Case", "CaseAssignment", "CaseEvent", "DailyTickRun",
+    "ApiToken", "AuditEntry", "Case", "CaseAssignment", "CaseEvent", "CaseReferral", "DailyTickRun",
     "Household", "ImportRun", "Membership", "Organization", "Person", "PlatformAuditEntry",
     "ProfileSnapshot", "ReportFile", "ReportRun", "StaffCredential", "Tenant", "TenantDayOff",
     "TenantPlugin", "User",

@@ -17,6 +17,7 @@ KERNEL_PERMISSIONS: dict[str, list[str]] = {
     # Notes and monitoring of any case (assigned workers read their own cases' notes anyway).
     "cases.notes.read": ["tenant_admin", "officer"],
     "cases.assign": ["tenant_admin", "officer", "peksos"],
+    "cases.refer": ["tenant_admin", "officer", "peksos"],
     "staff.read": ["tenant_admin", "auditor"],
     "staff.manage": ["tenant_admin"],
     "audit.read": ["tenant_admin", "auditor"],

@@ -4,6 +4,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from marshmallow import Schema, fields, validate
+
 from core.api.common import (
     current_roles,
     current_tenant,
@@ -25,6 +27,8 @@ from core.cases.schemas import (
     CaseEventSchema,
     CaseQuerySchema,
     CaseSchema,
+    ReferralCreateSchema,
+    ReferralSchema,
 )
 from core.cases.services import (
     advance_case,
@@ -36,11 +40,17 @@ from core.cases.services import (
     close_case,
     get_case,
     open_case,
+    refer_case,
+    referrals_query,
     unassign_staff,
 )
 from core.errors import InvalidInput
 
 blp = tenant_blueprint("cases", __name__, "cases", "Kasus dan alur tahapannya")
+
+
+class ReferralQuerySchema(Schema):
+    ke_plugin = fields.String(load_default=None, validate=validate.Length(max=63))
 BLUEPRINTS = [blp]
 
 
@@ -156,3 +166,35 @@ def events(case_id: uuid.UUID) -> Any:
 
 def _without_data(event: Any) -> dict[str, Any]:
     return {k: getattr(event, k) for k in ("id", "at", "actor_id", "kind", "from_stage", "to_stage")} | {"data": {}}
+
+
+@blp.post("/<uuid:case_id>/referrals")
+@require("cases.refer")
+@blp.arguments(ReferralCreateSchema)
+@blp.response(201, ReferralSchema)
+def refer(body: dict[str, Any], case_id: uuid.UUID) -> Any:
+    """Rujuk kasus ke layanan lain di kabupaten/kota ini (mis. dari rehabilitasi ke jaminan
+    sosial); ditolak dengan sopan bila layanan tujuan belum aktif."""
+    case = get_case(session(), kernel(), current_tenant(), case_id)
+    return refer_case(
+        session(), kernel(), current_tenant(), case, ke_plugin=body["ke_plugin"], alasan=body["alasan"], data=body["data"], actor_id=current_user().id
+    )
+
+
+@blp.get("/<uuid:case_id>/referrals")
+@require("cases.read")
+@blp.response(200, ReferralSchema(many=True))
+@blp.paginate()
+def case_referrals(case_id: uuid.UUID, pagination_parameters: Any) -> Any:
+    case = get_case(session(), kernel(), current_tenant(), case_id)
+    return paginate(referrals_query(case_id=case.id), pagination_parameters)
+
+
+@blp.get("/referrals")
+@require("cases.read")
+@blp.arguments(ReferralQuerySchema, location="query")
+@blp.response(200, ReferralSchema(many=True))
+@blp.paginate()
+def incoming_referrals(query: dict[str, Any], pagination_parameters: Any) -> Any:
+    """Rujukan antarlayanan, terbaru dahulu (ke_plugin: yang masuk ke satu layanan)."""
+    return paginate(referrals_query(ke_plugin=query.get("ke_plugin")), pagination_parameters)

@@ -94,3 +94,25 @@ class CaseEvent(TenantEntity, Base):
     from_stage: Mapped[str | None] = mapped_column(String(63))
     to_stage: Mapped[str | None] = mapped_column(String(63))
     data: Mapped[dict[str, Any]] = mapped_column(JSONDoc, default=dict)
+
+
+class CaseReferral(TenantEntity, Base):
+    """A case referred to another service of the same tenant (e.g. a rehabilitation client to
+    jaminan sosial). Kept whatever the receiving plugin does with it; `hasil` is what it
+    answered (e.g. the id of the case it opened)."""
+
+    __tablename__ = "case_referrals"
+    __table_args__ = (
+        tenant_fk(["case_id"], "cases"),
+        Index("ix_case_referrals_tenant_id_case_id", "tenant_id", "case_id"),
+        Index("ix_case_referrals_tenant_id_ke_plugin_dibuat_pada", "tenant_id", "ke_plugin", "dibuat_pada"),
+    )
+
+    case_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    dari_plugin: Mapped[str] = mapped_column(String(63))
+    ke_plugin: Mapped[str] = mapped_column(String(63))
+    alasan: Mapped[str] = mapped_column(String(2000))
+    data: Mapped[dict[str, Any]] = mapped_column(JSONDoc, default=dict)
+    hasil: Mapped[dict[str, Any]] = mapped_column(JSONDoc, default=dict)
+    dibuat_oleh: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("users.id"))
+    dibuat_pada: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

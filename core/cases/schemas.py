@@ -68,3 +68,21 @@ class CaseEventSchema(Schema):
     from_stage = fields.String(allow_none=True)
     to_stage = fields.String(allow_none=True)
     data = fields.Dict()
+
+
+class ReferralCreateSchema(Schema):
+    ke_plugin = fields.String(required=True, validate=validate.Length(min=2, max=63), metadata={"description": "layanan tujuan, mis. jaminan"})
+    alasan = fields.String(required=True, validate=validate.Length(min=3, max=2000))
+    data = fields.Dict(load_default=dict, metadata={"description": "keterangan untuk layanan tujuan"})
+
+
+class ReferralSchema(Schema):
+    id = fields.UUID()
+    case_id = fields.UUID()
+    dari_plugin = fields.String()
+    ke_plugin = fields.String()
+    alasan = fields.String()
+    data = fields.Dict()
+    hasil = fields.Dict()
+    dibuat_oleh = fields.UUID(allow_none=True)
+    dibuat_pada = fields.DateTime()

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from core import audit
-from core.cases.models import Case, CaseAssignment, CaseEvent
+from core.cases.models import Case, CaseAssignment, CaseEvent, CaseReferral
 from core.cases.workflow import AssignContext, CaseContext, CaseType
 from core.db import get_owned, utcnow
 from core.tenancy.calendar import local_today
@@ -335,3 +335,43 @@ def assignments_for(session: Session, case_ids: list[uuid.UUID]) -> dict[uuid.UU
 
 def case_events(session: Session, case: Case) -> list[CaseEvent]:
     return list(session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.at, CaseEvent.id)))
+
+
+def refer_case(
+    session: Session, kernel: Kernel, tenant: Tenant, case: Case, *, ke_plugin: str, alasan: str, data: dict[str, Any], actor_id: uuid.UUID | None
+) -> CaseReferral:
+    """Refer an open case to another service of this tenant. Refused politely (409) when that
+    service is not enabled here; the receiving plugin's `kesos_referral_received` answers, and its
+    answer is kept with the referral. Recorded in the case history and the audit log."""
+    if ke_plugin not in kernel.plugins.installed:
+        raise InvalidInput({"ke_plugin": [f"Layanan '{ke_plugin}' tidak dikenal di platform ini."]})
+    if ke_plugin == case.plugin:
+        raise InvalidInput({"ke_plugin": ["Kasus tidak dirujuk ke layanannya sendiri."]})
+    if ke_plugin not in kernel.enabled_plugins(session, tenant):
+        raise Conflict(
+            "layanan_tujuan_tidak_aktif",
+            f"Layanan {ke_plugin} belum diaktifkan di {tenant.nama}; rujukan belum dapat dikirim. "
+            "Hubungi admin Dinas Sosial untuk mengaktifkannya, atau rujuk ke layanan lain.",
+        )
+    if case.status != "open":
+        raise Conflict("kasus_sudah_ditutup", "Kasus sudah ditutup; rujukan tidak dapat dikirim.")
+    referral = CaseReferral(case_id=case.id, dari_plugin=case.plugin, ke_plugin=ke_plugin, alasan=alasan, data=data, dibuat_oleh=actor_id)
+    session.add(referral)
+    session.flush()
+    answers = [a for a in kernel.plugins.hook_for_plugin(ke_plugin, "kesos_referral_received")(
+        session=session, tenant=tenant, referral=referral, case=case
+    ) if a is not None]
+    referral.hasil = answers[0] if answers else {}
+    session.add(CaseEvent(case_id=case.id, actor_id=actor_id, kind="referred", data={"ke_plugin": ke_plugin, "referral_id": str(referral.id)}))
+    session.flush()
+    audit.record(session, "case.refer", "case", case.id, {"ke_plugin": ke_plugin, "referral_id": referral.id})
+    return referral
+
+
+def referrals_query(case_id: uuid.UUID | None = None, ke_plugin: str | None = None) -> Select[tuple[CaseReferral]]:
+    stmt = select(CaseReferral).order_by(CaseReferral.dibuat_pada.desc(), CaseReferral.id)
+    if case_id is not None:
+        stmt = stmt.where(CaseReferral.case_id == case_id)
+    if ke_plugin is not None:
+        stmt = stmt.where(CaseReferral.ke_plugin == ke_plugin)
+    return stmt

@@ -365,6 +365,39 @@ def test_hook_kesos_case_advanced(client: Any, make: Factory) -> None:
     assert _notes(client, officer)[-1] == "kasus pindah ke selesai"
 
 
+def test_hook_kesos_referral_received(client: Any, kernel: Any, make: Factory) -> None:
+    """An LKS application referred to the fixture service: the receiving plugin's hook answers,
+    the answer is kept, the case history says so; a service that is off refuses politely."""
+    who = _setup(make)
+    make.enable("balangan", "lks")
+    lembaga = {
+        "nama": "Yayasan Rujukan", "berbadan_hukum": False, "alamat": "Jl. Uji No. 1", "kode_wilayah": "63.11", "npwp": None,
+        "pengurus": [{"nama": "Ketua", "jabatan": "Ketua"}], "kegiatan": ["uji"], "wilayah_kerja": ["63.11"],
+    }
+    r = client.post(f"{T}/balangan/lks/pendaftaran", json={"lembaga": lembaga}, headers=who["officer"].headers)
+    assert r.status_code == 201, r.get_json()
+    case_id = r.get_json()["id"]
+    url = f"{T}/balangan/cases/{case_id}/referrals"
+    r = client.post(url, json={"ke_plugin": "fixture", "alasan": "Perlu pendampingan."}, headers=who["officer"].headers)
+    assert r.status_code == 201, r.get_json()
+    referral = r.get_json()
+    assert (referral["dari_plugin"], referral["ke_plugin"], referral["hasil"]) == ("lks", "fixture", {"catatan": "diterima", "subjek": "organization"})
+    assert "rujukan dari lks: Perlu pendampingan." in _notes(client, who["officer"])
+    events = client.get(f"{T}/balangan/cases/{case_id}/events", headers=who["officer"].headers).get_json()
+    assert events[-1]["kind"] == "referred" and events[-1]["data"]["ke_plugin"] == "fixture"
+    incoming = client.get(f"{T}/balangan/cases/referrals", query_string={"ke_plugin": "fixture"}, headers=who["officer"].headers).get_json()
+    assert [x["id"] for x in incoming] == [referral["id"]]
+    # a service the tenant has switched off: refused politely, nothing kept
+    make.enable("balangan", enabled=False)
+    r = client.post(url, json={"ke_plugin": "fixture", "alasan": "Sekali lagi."}, headers=who["officer"].headers)
+    assert r.status_code == 409 and r.get_json()["code"] == "layanan_tujuan_tidak_aktif"
+    assert "belum diaktifkan di Kabupaten Balangan" in r.get_json()["message"]
+    for body, field in (({"ke_plugin": "tidakada", "alasan": "x y z"}, "ke_plugin"), ({"ke_plugin": "lks", "alasan": "x y z"}, "ke_plugin")):
+        r = client.post(url, json=body, headers=who["officer"].headers)
+        assert r.status_code == 422 and field in r.get_json()["errors"], r.get_json()
+    assert len(client.get(url, headers=who["officer"].headers).get_json()) == 1
+
+
 def test_hook_kesos_case_summary(client: Any, make: Factory) -> None:
     who = _setup(make)
     r = _open(client, who["officer"], who["person"])

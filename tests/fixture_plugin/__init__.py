@@ -95,6 +95,12 @@ def kesos_register_importers() -> list[Any]:
 
 
 @hookimpl
+def kesos_referral_received(session: Any, tenant: Any, referral: Any, case: Any) -> dict[str, Any]:
+    _note(session, f"rujukan dari {referral.dari_plugin}: {referral.alasan}")
+    return {"catatan": "diterima", "subjek": case.subject_type}
+
+
+@hookimpl
 def kesos_startup(app: Any) -> None:
     app.config["FIXTURE_STARTED"] = True
 
