@@ -1,0 +1,61 @@
+"""Jaminan sosial (PP 39/2012 Pasal 10–14): the plugin's face.
+
+Only @hookimpl functions live here.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from core.sdk import ProfileSource, hookimpl
+
+HERE = Path(__file__).parent
+
+
+@hookimpl
+def kesos_register_profiles() -> ProfileSource:
+    from .schemas import JaminanProfileSchema
+
+    return ProfileSource(schema=JaminanProfileSchema, directories=(HERE / "profiles",), default_profile="pp-39-2012")
+
+
+@hookimpl
+def kesos_register_migrations() -> Path:
+    return HERE / "migrations"
+
+
+@hookimpl
+def kesos_register_models() -> list[type]:
+    from .models import Penyaluran, RegisterPenerima
+
+    return [RegisterPenerima, Penyaluran]
+
+
+@hookimpl
+def kesos_register_case_types() -> list[Any]:
+    from .workflow import JAMINAN_SOSIAL
+
+    return [JAMINAN_SOSIAL]
+
+
+@hookimpl
+def kesos_register_blueprints() -> list[Any]:
+    from .api import blp
+
+    return [blp]
+
+
+@hookimpl
+def kesos_register_permissions() -> dict[str, list[str]]:
+    return {
+        "jaminan.read": ["tenant_admin", "officer", "peksos", "tks", "auditor"],
+        "jaminan.write": ["tenant_admin", "officer", "peksos", "tks"],
+        "jaminan.salur": ["tenant_admin", "officer"],
+    }
+
+
+@hookimpl
+def kesos_register_importers() -> list[Any]:
+    from .register import REGISTER
+
+    return [REGISTER]

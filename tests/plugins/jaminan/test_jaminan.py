@@ -1,0 +1,136 @@
+"""Jaminan sosial (PP 39/2012 Pasal 10–14): who may receive which form, sustained direct aid only
+for those fully dependent and found in the official register, tunjangan by category, and a
+ledger that never pays a period twice."""
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from core.cases.models import Case
+from core.db import tenant_context
+from plugins.jaminan.models import Penyaluran
+from tests.core.api.helpers import tenant_id
+from tests.refusals import refused
+
+T = "/api/v1/tenants"
+PP = "PP 39/2012"
+
+
+def _open(client: Any, w: Any, person: Any, actor: Any = None, **data: Any) -> Any:
+    return client.post(f"{T}/{w.slug}/jaminan/kasus", json={"person_id": str(person.id), "data": data}, headers=(actor or w.officer).headers)
+
+
+def _cases(kernel: Any, slug: str) -> int:
+    tid = tenant_id(kernel, slug)
+    with kernel.db.unit_of_work(tid) as s, tenant_context(tid, s):
+        return int(s.scalar(select(func.count()).select_from(Case).where(Case.case_type == "jaminan_sosial")))
+
+
+def _register(client: Any, w: Any, *people: Any) -> dict[str, Any]:
+    rows = "nik,nama,sumber,tahun\n" + "".join(f"{p.nik},{p.nama},DTKS Kemensos,2026\n" for p in people)
+    r = client.post(
+        f"{T}/{w.slug}/imports/jaminan.register", data={"berkas": (io.BytesIO(rows.encode()), "dtks.csv")},
+        content_type="multipart/form-data", headers=w.officer.headers,
+    )
+    assert r.status_code == 202, r.get_json()
+    return client.get(f"{T}/{w.slug}/imports/{r.get_json()['id']}", headers=w.officer.headers).get_json()
+
+
+def _advance(client: Any, w: Any, case_id: str, to: str) -> Any:
+    etag = client.get(f"{T}/{w.slug}/jaminan/kasus/{case_id}", headers=w.officer.headers).headers["ETag"]
+    return client.post(f"{T}/{w.slug}/cases/{case_id}/advance", json={"to_stage": to, "data": {}}, headers={**w.officer.headers, "If-Match": etag})
+
+
+@pytest.fixture
+def b(world: Any) -> Any:
+    return world["balangan"]
+
+
+def test_group_a_receives_insurance_aid_and_group_b_tunjangan(client, kernel, b):
+    r = _open(client, b, b.siti, program="asuransi_kesejahteraan_sosial", kategori="fakir_miskin")
+    assert r.status_code == 201, r.get_json()
+    assert (r.get_json()["stage"], r.get_json()["profile_id"]) == ("permohonan", "pp-39-2012")
+    before = _cases(kernel, "balangan")
+    refused(_open(client, b, b.siti, program="tunjangan_berkelanjutan", kategori="fakir_miskin", jenis_tunjangan=["hidup"]),
+            "program_tidak_sesuai_kategori", f"{PP} Pasal 10 ayat (2)", "kelompok huruf a")
+    refused(_open(client, b, b.ahmad, program="asuransi_kesejahteraan_sosial", kategori="pejuang"),
+            "program_tidak_sesuai_kategori", f"{PP} Pasal 10 ayat (3)", "tunjangan berkelanjutan")
+    refused(_open(client, b, b.ahmad, program="asuransi_kesejahteraan_sosial", kategori="pengamen"),
+            "kategori_tidak_dikenal", f"{PP} Pasal 10 ayat (1)")
+    assert _cases(kernel, "balangan") == before
+
+
+def test_sustained_direct_aid_needs_full_dependency_and_the_official_register(client, kernel, b, world):
+    blb = {"program": "bantuan_langsung_berkelanjutan", "kategori": "lanjut_usia_terlantar", "penyaluran": "langsung"}
+    refused(_open(client, b, b.siti, **blb), "tidak_bergantung_sepenuhnya", f"{PP} Pasal 12 ayat (1)", "lanjut usia non potensial")
+    blb["ketergantungan"] = "lanjut_usia_non_potensial"
+    refused(_open(client, b, b.siti, **blb), "tidak_ada_di_data_resmi", f"{PP} Pasal 13", "Siti Aminah")
+    run = _register(client, b, b.siti)
+    assert (run["status"], run["diterima"]) == ("done", 1)
+    r = _open(client, b, b.siti, **blb)
+    assert r.status_code == 201, r.get_json()
+    # Tabalong's register is its own: the same person there is not in it
+    t = world["tabalong"]
+    refused(_open(client, t, t.siti, **blb), "tidak_ada_di_data_resmi", f"{PP} Pasal 13")
+    # paid through a carer, the carer is recorded
+    body = refused(_open(client, b, b.siti, **(blb | {"penyaluran": "melalui_pengasuh"})), "data_tidak_valid")
+    assert "pengasuh" in body["errors"]["data"]
+
+
+def test_tunjangan_kinds_follow_the_category_and_a_heros_family_is_named(client, kernel, b):
+    refused(_open(client, b, b.ahmad, program="tunjangan_berkelanjutan", kategori="pejuang", jenis_tunjangan=["hidup", "pendidikan"]),
+            "tunjangan_tidak_sesuai", f"{PP} Pasal 14 ayat (2)", "pendidikan")
+    keluarga = {"program": "tunjangan_berkelanjutan", "kategori": "keluarga_pahlawan_nasional", "jenis_tunjangan": ["pendidikan", "kesehatan"]}
+    refused(_open(client, b, b.siti, **keluarga), "hubungan_tidak_sah", f"{PP} Pasal 14 ayat (1)", "anak_angkat_sah")
+    r = _open(client, b, b.siti, **(keluarga | {"hubungan_pahlawan": "anak_kandung"}))
+    assert r.status_code == 201, r.get_json()
+    assert r.get_json()["data"]["jenis_tunjangan"] == ["pendidikan", "kesehatan"]
+
+
+def test_the_ledger_pays_an_active_beneficiary_once_per_period(client, kernel, b):
+    _register(client, b, b.siti)
+    case = _open(client, b, b.siti, program="bantuan_langsung_berkelanjutan", kategori="cacat_fisik_mental",
+                 ketergantungan="disabilitas_ganda", penyaluran="melalui_pengasuh",
+                 pengasuh={"nama": "Rahmawati", "hubungan": "anak"}).get_json()
+    url = f"{T}/balangan/jaminan/kasus/{case['id']}/penyaluran"
+    pay = {"periode": "2026-11", "jumlah": 300000, "tanggal": "2026-11-20"}
+    refused(client.post(url, json=pay, headers=b.officer.headers), "bukan_penerima_aktif", None, "Permohonan")
+    for to in ("verifikasi", "penerima"):
+        assert _advance(client, b, case["id"], to).status_code == 200
+    r = client.post(url, json=pay, headers=b.officer.headers)
+    assert r.status_code == 201, r.get_json()
+    assert (r.get_json()["jenis"], r.get_json()["penerima"]) == ("bantuan_langsung_berkelanjutan", "melalui pengasuh: Rahmawati (anak)")
+    refused(client.post(url, json=pay, headers=b.officer.headers), "periode_sudah_disalurkan", None, "2026-11", status=409)
+    for bad, field in (({"jumlah": -5}, "jumlah"), ({"jumlah": 1000.5}, "jumlah"), ({"periode": "2026-13"}, "periode"), ({"tanggal": "2099-01-01"}, "tanggal")):
+        r = client.post(url, json=pay | {"periode": "2026-12"} | bad, headers=b.officer.headers)
+        assert r.status_code == 422 and field in r.get_json()["errors"], (bad, r.get_json())
+    refused(client.post(url, json=pay | {"periode": "2026-12"}, headers=b.tks.headers), "tidak_berwenang", status=403)
+    ledger = client.get(url, headers=b.auditor.headers).get_json()
+    assert [(x["periode"], x["jumlah"]) for x in ledger] == [("2026-11", 300000)]
+    tid = tenant_id(kernel, "balangan")
+    with kernel.db.unit_of_work(tid) as s, tenant_context(tid, s):
+        assert s.scalar(select(func.count()).select_from(Penyaluran)) == 1
+
+
+def test_tunjangan_is_paid_per_kind(client, kernel, b):
+    case = _open(client, b, b.ahmad, program="tunjangan_berkelanjutan", kategori="perintis_kemerdekaan", jenis_tunjangan=["hidup", "kesehatan"]).get_json()
+    for to in ("verifikasi", "penerima"):
+        assert _advance(client, b, case["id"], to).status_code == 200
+    url = f"{T}/balangan/jaminan/kasus/{case['id']}/penyaluran"
+    base = {"periode": "2026-11", "jumlah": 500000, "tanggal": "2026-11-20"}
+    assert client.post(url, json=base | {"jenis": "hidup"}, headers=b.officer.headers).status_code == 201
+    assert client.post(url, json=base | {"jenis": "kesehatan"}, headers=b.officer.headers).status_code == 201
+    r = client.post(url, json=base | {"jenis": "perumahan"}, headers=b.officer.headers)
+    assert r.status_code == 422 and "jenis" in r.get_json()["errors"]
+
+
+def test_another_kabupaten_sees_nothing(client, kernel, world):
+    b, t = world["balangan"], world["tabalong"]
+    case = _open(client, b, b.siti, program="asuransi_kesejahteraan_sosial", kategori="fakir_miskin").get_json()
+    assert client.get(f"{T}/tabalong/jaminan/kasus/{case['id']}", headers=t.officer.headers).status_code == 404
+    assert client.get(f"{T}/tabalong/jaminan/kasus", headers=t.officer.headers).get_json() == []
+    r = _open(client, t, b.siti, program="asuransi_kesejahteraan_sosial", kategori="fakir_miskin")
+    assert r.status_code == 422 and "person_id" in r.get_json()["errors"]
