@@ -55,6 +55,20 @@ def kesos_register_permissions() -> dict[str, list[str]]:
 
 
 @hookimpl
+def kesos_register_reports() -> list[Any]:
+    from .reports import yearly_report
+
+    return [yearly_report()]
+
+
+@hookimpl
+def kesos_load_demo(session: Any, tenant: Any, staff: dict[str, Any]) -> None:
+    from . import demo
+
+    demo.load(session, tenant, staff)
+
+
+@hookimpl
 def kesos_register_importers() -> list[Any]:
     from .register import REGISTER
 

@@ -134,3 +134,52 @@ def test_another_kabupaten_sees_nothing(client, kernel, world):
     assert client.get(f"{T}/tabalong/jaminan/kasus", headers=t.officer.headers).get_json() == []
     r = _open(client, t, b.siti, program="asuransi_kesejahteraan_sosial", kategori="fakir_miskin")
     assert r.status_code == 422 and "person_id" in r.get_json()["errors"]
+
+
+def test_the_yearly_report_counts_cases_and_what_was_paid(client, kernel, b):
+    _register(client, b, b.siti)
+    case = _open(client, b, b.siti, program="bantuan_langsung_berkelanjutan", kategori="lanjut_usia_terlantar",
+                 ketergantungan="lanjut_usia_non_potensial", penyaluran="langsung").get_json()
+    _open(client, b, b.ahmad, program="asuransi_kesejahteraan_sosial", kategori="fakir_miskin")
+    for to in ("verifikasi", "penerima"):
+        _advance(client, b, case["id"], to)
+    url = f"{T}/balangan/jaminan/kasus/{case['id']}/penyaluran"
+    for periode in ("2026-10", "2026-11"):
+        assert client.post(url, json={"periode": periode, "jumlah": 250000, "tanggal": "2026-11-20"}, headers=b.officer.headers).status_code == 201
+    r = client.post(f"{T}/balangan/reports/jaminan.tahunan/runs", json={"params": {"tahun": 2026}}, headers=b.officer.headers)
+    assert r.status_code == 202, r.get_json()
+    run = client.get(f"{T}/balangan/reports/runs/{r.get_json()['id']}", headers=b.officer.headers).get_json()
+    assert run["status"] == "done", run
+    result = run["result"]
+    assert result["per_program"] == {"asuransi_kesejahteraan_sosial": 1, "bantuan_langsung_berkelanjutan": 1}
+    assert result["penyaluran"] == {"bantuan_langsung_berkelanjutan": {"kali": 2, "rupiah": 500000}}
+    assert result["citation"] == f"{PP} Pasal 10 ayat (1)"
+    assert {f["name"] for f in run["files"]} == {"jaminan-2026.csv", "jaminan-2026.xlsx"}
+    text = client.get(f"{T}/balangan/reports/runs/{run['id']}/files/jaminan-2026.csv", headers=b.officer.headers).get_data(as_text=True)
+    assert "penyaluran,bantuan_langsung_berkelanjutan,2,500000" in text
+
+
+def test_demo_gives_each_kabupaten_cases_at_several_stages_once(kernel, tenants_dir):
+    import shutil
+    from pathlib import Path
+
+    from core.demo import load_demo
+
+    repo = Path(__file__).resolve().parents[3] / "tenants"
+    for slug in ("balangan", "tabalong"):
+        shutil.copy(repo / f"{slug}.yaml", tenants_dir / f"{slug}.yaml")
+
+    def snapshot() -> dict[str, list[tuple[str, str]]]:
+        out = {}
+        for slug in ("balangan", "tabalong"):
+            tid = tenant_id(kernel, slug)
+            with kernel.db.unit_of_work(tid) as s, tenant_context(tid, s):
+                out[slug] = sorted((c.stage, c.data["program"]) for c in s.scalars(select(Case).where(Case.case_type == "jaminan_sosial")))
+        return out
+
+    load_demo(kernel)
+    first = snapshot()
+    for got in first.values():
+        assert got == [("penerima", "bantuan_langsung_berkelanjutan"), ("permohonan", "asuransi_kesejahteraan_sosial"), ("verifikasi", "tunjangan_berkelanjutan")]
+    load_demo(kernel)
+    assert snapshot() == first
