@@ -171,7 +171,7 @@ BROKEN = {
     "kode_wilayah_as_a_number": (TABALONG.replace('"63.09"', "63.09"), "kode_wilayah", "sebagai teks"),
     "kode_wilayah_as_an_integer": (TABALONG.replace('"63.09"', "6309"), "kode_wilayah", "sebagai teks"),
     "slug_not_the_file_name": (TABALONG.replace("slug: tabalong", "slug: tabalong-baru"), "slug", "nama berkas"),
-    "plugin_not_installed": (TABALONG.replace("fixture: {}", "perlindungan: {}"), "plugins.perlindungan", "tidak terpasang"),
+    "plugin_not_installed": (TABALONG.replace("fixture: {}", "bansos_fiktif: {}"), "plugins.bansos_fiktif", "tidak terpasang"),
     "unknown_profile": (TABALONG.replace("fixture: {}", "fixture: {profile: fixture-provinsi}"), "plugins.fixture.profile", "fixture-provinsi"),
     "unknown_plugin_option": (TABALONG.replace("fixture: {}", "fixture: {profil: fixture-perbup}"), "plugins.fixture.profil", "Kolom tidak dikenal"),
     "another_tenants_local_profile": (TABALONG.replace("fixture: {}", "fixture: {profile: balangan-lokal}"), "plugins.fixture.profile", "balangan-lokal"),

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _cheap_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.staff import passwords
+
+    monkeypatch.setattr(passwords, "_N", 2**10)
+
+
+@pytest.fixture
+def world(make: Any) -> dict[str, Any]:
+    from datetime import date
+
+    out = {}
+    for slug, kode in (("balangan", "63.11"), ("tabalong", "63.09")):
+        make.tenant(slug, kode)
+        make.enable(slug, "perlindungan")
+    for slug in ("balangan", "tabalong"):
+        out[slug] = SimpleNamespace(
+            slug=slug,
+            officer=make.user(f"petugas.{slug}", {slug: ["officer"]}),
+            peksos=make.user(f"peksos.{slug}", {slug: ["peksos"]}),
+            auditor=make.user(f"auditor.{slug}", {slug: ["auditor"]}),
+            siti=make.person(slug, nama="Siti Aminah", born=date(1950, 9, 5), sex="P"),
+            ahmad=make.person(slug, nama="Ahmad Fauzi", born=date(1980, 3, 12), sex="L"),
+            rizky=make.person(slug, nama="Rizky Pratama", born=date(2011, 6, 1), sex="L"),
+        )
+    return out
