@@ -14,6 +14,7 @@ from flask import Response, request
 from core.sdk import (
     Blueprint,
     accepts_upload,
+    advance_case,
     current_roles,
     current_tenant,
     current_user,
@@ -116,7 +117,7 @@ def declare_lengkap(body: dict[str, Any], case_id: uuid.UUID) -> Any:
     dalam 14 hari kerja (PP 39/2012 Pasal 58)."""
     case, _ = pendaftaran.get_pendaftaran(session(), case_id, scope())
     data = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in body.items() if v is not None}
-    pendaftaran.pindah(session(), kernel(), current_tenant(), case, "lengkap", data, expected_version(case.version), current_user().id)
+    advance_case(session(), kernel(), current_tenant(), case, to_stage="lengkap", data=data, expected_version=expected_version(case.version), actor_id=current_user().id)
     return _detail(case_id)
 
 
@@ -128,7 +129,7 @@ def terbitkan(body: dict[str, Any], case_id: uuid.UUID) -> Any:
     """Terbitkan tanda pendaftaran (wajib If-Match): nomor unik menurut format kabupaten/kota."""
     case, _ = pendaftaran.get_pendaftaran(session(), case_id, scope())
     data = {k: v for k, v in body.items() if v is not None}
-    pendaftaran.pindah(session(), kernel(), current_tenant(), case, "terdaftar", data, expected_version(case.version), current_user().id)
+    advance_case(session(), kernel(), current_tenant(), case, to_stage="terdaftar", data=data, expected_version=expected_version(case.version), actor_id=current_user().id)
     return _detail(case_id)
 
 

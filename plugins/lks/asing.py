@@ -26,6 +26,7 @@ from core.sdk import (
 )
 
 from . import dokumen, sanksi
+from .rules import not_in_future
 from .models import Izin, Laporan, Lembaga, Pelanggaran, Sanksi
 
 _WIB = timezone(timedelta(hours=7))  # as the kernel's local_today()
@@ -90,7 +91,7 @@ def catat_izin(
     written refusal), each with the documents the law lists for it."""
     profile = tenant_profile(session, kernel, tenant, "lks")
     today = local_today()
-    _not_future(form["tanggal"], today, "tanggal")
+    not_in_future(form["tanggal"], today, "tanggal")
     jenis, diberikan = form["jenis"], form["keputusan"] == "diberikan"
     param = "dokumen_izin_kemenlu" if jenis == "kemenlu" else "dokumen_izin_operasional"
     required = {d["kode"]: d for d in profile.value(param)}
@@ -140,7 +141,7 @@ def terbitkan_izin_teknis(session: Any, kernel: Any, tenant: Tenant, org: Organi
     profile = tenant_profile(session, kernel, tenant, "lks")
     cite = profile.citation("izin_teknis_setelah_operasional")
     today = local_today()
-    _not_future(body["tanggal"], today, "tanggal")
+    not_in_future(body["tanggal"], today, "tanggal")
     operasional = izin_berlaku(session, org.id, "operasional", body["tanggal"])
     if profile.value("izin_teknis_setelah_operasional") and operasional is None:
         raise RuleViolation(
@@ -182,11 +183,6 @@ def _patuhi_bila_berlaku(session: Any, organization_id: uuid.UUID, jenis: str, i
     sanksi.patuhi(session, organization_id, jenis, on)
 
 
-def _not_future(value: date, today: date, field: str) -> None:
-    if value > today:
-        raise InvalidInput({field: ["Tanggal tidak boleh di masa depan."]})
-
-
 # -- periodic reports (Pasal 62) -----------------------------------------------------------------
 
 
@@ -216,13 +212,6 @@ def periods(profile: Any, lembaga: Lembaga, teknis: Izin | None, until: date) ->
         out.append((k, mulai, selesai))
         k += 1
     return out
-
-
-def izin_teknis(session: Any, organization_id: uuid.UUID) -> Izin | None:
-    return session.scalar(
-        select(Izin).where(Izin.organization_id == organization_id, Izin.jenis == "teknis", Izin.keputusan == "diberikan")
-        .order_by(Izin.tanggal.desc(), Izin.dicatat_pada.desc()).limit(1)
-    )
 
 
 def _mulai(izin: Izin) -> date:
@@ -338,7 +327,7 @@ def catat_pelanggaran(session: Any, kernel: Any, tenant: Tenant, org: Organizati
     profile = tenant_profile(session, kernel, tenant, "lks")
     cite = profile.citation("sanksi_tanpa_izin")
     today = local_today()
-    _not_future(body["tanggal_temuan"], today, "tanggal_temuan")
+    not_in_future(body["tanggal_temuan"], today, "tanggal_temuan")
     jenis_izin = "operasional" if body["jenis"] == "tanpa_izin_operasional" else "teknis"
     held = izin_berlaku(session, org.id, jenis_izin, body["tanggal_temuan"])
     if held is not None:

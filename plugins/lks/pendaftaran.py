@@ -179,10 +179,6 @@ def unggah(session: Any, kernel: Any, tenant: Tenant, case: Case, p: Pendaftaran
     return dokumen.simpan(session, kernel, tenant, organization_id=p.organization_id, case_id=case.id, jenis=jenis, berkas=berkas, actor_id=actor_id)
 
 
-def pindah(session: Any, kernel: Any, tenant: Tenant, case: Case, to_stage: str, data: dict[str, Any], version: int, actor_id: uuid.UUID) -> None:
-    advance_case(session, kernel, tenant, case, to_stage=to_stage, data=data, expected_version=version, actor_id=actor_id)
-
-
 # -- reading -------------------------------------------------------------------------------------
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 
 from core.sdk import (
@@ -125,10 +125,6 @@ def anggota_rows(session: Any, case: Case) -> list[dict[str, Any]]:
     ).all()
     return [{"id": a.id, "case_id": a.case_id, "person_id": a.person_id, "nama": nama, "peran": a.peran,
              "ditambahkan_pada": a.ditambahkan_pada} for a, nama in rows]
-
-
-def jumlah_anggota(session: Any, case: Case) -> int:
-    return int(session.scalar(select(func.count()).select_from(Anggota).where(Anggota.case_id == case.id)) or 0)
 
 
 def catat_stimulan(session: Any, kernel: Any, tenant: Tenant, case: Case, body: dict[str, Any], actor_id: uuid.UUID) -> Stimulan:

@@ -20,10 +20,10 @@ HEADER = "nik,nama,tanggal_lahir,jenis_kelamin,alamat,kode_wilayah"
 
 
 @pytest.fixture
-def staff(make: Any) -> dict[str, Any]:
+def staff(make: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     from core.staff import passwords
 
-    passwords._N = 2**10
+    monkeypatch.setattr(passwords, "_N", 2**10)  # cheaper hashes for this test only
     make.tenant(A_SLUG, A_KODE)
     make.tenant(B_SLUG, B_KODE)
     return {

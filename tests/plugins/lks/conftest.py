@@ -8,15 +8,6 @@ from tests.plugins.lks.asing_helpers import travel
 from tests.plugins.lks.helpers import build_world
 
 
-@pytest.fixture(autouse=True)
-def _cheap_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Many staff accounts per test: a cheaper scrypt cost keeps the suite fast (hashes record
-    their own parameters, so verification is unchanged)."""
-    from core.staff import passwords
-
-    monkeypatch.setattr(passwords, "_N", 2**10)
-
-
 @pytest.fixture
 def settings_overrides(tmp_path: Any) -> dict[str, Any]:
     # Small documents in tests: the limit is what is checked, not the bytes.

@@ -6,13 +6,6 @@ from typing import Any
 import pytest
 
 
-@pytest.fixture(autouse=True)
-def _cheap_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
-    from core.staff import passwords
-
-    monkeypatch.setattr(passwords, "_N", 2**10)
-
-
 @pytest.fixture
 def world(make: Any) -> dict[str, Any]:
     from datetime import date

@@ -7,15 +7,6 @@ import pytest
 from tests.plugins.rehabilitasi.helpers import build_world
 
 
-@pytest.fixture(autouse=True)
-def _cheap_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fourteen staff accounts per test: a cheaper scrypt cost keeps the suite fast (hashes record
-    their own parameters, so verification is unchanged)."""
-    from core.staff import passwords
-
-    monkeypatch.setattr(passwords, "_N", 2**10)
-
-
 @pytest.fixture
 def world(make: Any, kernel: Any) -> dict[str, Any]:
     """Balangan on its Perbup, Tabalong on the national PP, on one deployment."""
