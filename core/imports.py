@@ -23,16 +23,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import IO, Any
 
-from marshmallow import ValidationError
+from marshmallow import Schema, ValidationError
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, Uuid, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core import audit
-from core.db import Base, TenantEntity, UTCDateTime, get_owned, new_id, utcnow
-from core.errors import InvalidInput
+from core.db import Base, JSONDoc, TenantEntity, UTCDateTime, get_owned, new_id, utcnow
+from core.errors import InvalidInput, KesosError
 from core.jobs import JobContext, enqueue
 from core.registry.models import Person
 from core.registry.nik import check_nik
+from core.rules import RuleViolation
 from core.storage import measure, new_key, store
 
 BATCH = 1000
@@ -49,10 +50,15 @@ class Importer:
 
     - `parse(raw)`: a row (column → cell, names lower-case) as the values to write, or
       ValueError whose text (Bahasa Indonesia) goes into the rejected-rows file;
-    - `key(values)`: what makes two rows the same record (e.g. the NIK) — duplicates in the file
-      and `existing(session, keys)` (those already stored, tenant-scoped) are rejected;
-    - `write(session, tenant_id, rows)`: insert one batch (in the job's transaction);
-    - `duplicate` / `exists`: the reasons given for those two rejections.
+    - `key(values)`: what makes two rows the same record (e.g. the NIK) — a second row with the
+      same key in the file is rejected with `duplicate`;
+    - `refuse(session, rows, parameter)`: for one batch of parsed rows, the keys the tenant's
+      data refuses, each with its reason (e.g. "NIK sudah terdaftar"), in one query or a few;
+    - `write(session, tenant_id, rows, parameter)`: insert one batch (in the job's transaction);
+    - `params` / `check(session, parameter)`: for an import that applies to something (e.g. the
+      event whose affected people the file lists), the form fields beside the file, and the
+      check that they name something the import may apply to — run when the file is uploaded
+      and again when the job starts (it may have changed in between).
     """
 
     name: str
@@ -62,10 +68,11 @@ class Importer:
     optional: tuple[str, ...]
     parse: Callable[[dict[str, Any]], dict[str, Any]]
     key: Callable[[dict[str, Any]], str]
-    existing: Callable[[Session, list[str]], set[str]]
-    write: Callable[[Session, uuid.UUID, list[dict[str, Any]]], None]
+    refuse: Callable[[Session, list[dict[str, Any]], dict[str, Any]], dict[str, str]]
+    write: Callable[[Session, uuid.UUID, list[dict[str, Any]], dict[str, Any]], None]
     duplicate: str = "Baris yang sama disebut lebih dari sekali dalam berkas ini."
-    exists: str = "Data ini sudah ada di kabupaten/kota ini."
+    params: type[Schema] | None = None
+    check: Callable[[Session, dict[str, Any]], None] | None = None
 
 
 class ImportRun(TenantEntity, Base):
@@ -78,6 +85,7 @@ class ImportRun(TenantEntity, Base):
     nama_berkas: Mapped[str] = mapped_column(String(200))
     format: Mapped[str] = mapped_column(String(10))  # csv / xlsx
     kunci_berkas: Mapped[str] = mapped_column(String(300))
+    parameter: Mapped[dict[str, Any] | None] = mapped_column(JSONDoc)  # what the import applies to
     status: Mapped[str] = mapped_column(String(20), default="queued")  # queued/running/done/failed
     baris_dibaca: Mapped[int] = mapped_column(Integer, default=0)
     diterima: Mapped[int] = mapped_column(Integer, default=0)
@@ -167,6 +175,18 @@ def _nik(value: Any) -> str | None:
     return _text(value)
 
 
+def parse_nik(value: Any) -> str:
+    """A NIK cell on its own (no birth date or sex to compare it with): its structure checked,
+    or ValueError with the reason."""
+    nik = _nik(value)
+    if nik is None:
+        raise ValueError("nik: wajib diisi.")
+    result = check_nik(nik, birth_date=None, sex=None)
+    if not result.ok:
+        raise ValueError("; ".join(f"{k}: {v}" for k, v in result.errors.items()))
+    return nik
+
+
 def _date(value: Any) -> date | None:
     if isinstance(value, datetime):
         return value.date()
@@ -206,28 +226,55 @@ def parse_row(raw: dict[str, Any]) -> dict[str, Any]:
     return loaded
 
 
-def _existing_niks(session: Session, niks: list[str]) -> set[str]:
-    return set(session.scalars(select(Person.nik).where(Person.nik.in_(niks))))
+def registered_niks(session: Session, niks: list[str]) -> dict[str, uuid.UUID]:
+    """The NIKs of the tenant's registry among these, with the person's id."""
+    return {nik: pid for nik, pid in session.execute(select(Person.nik, Person.id).where(Person.nik.in_(niks)))}
 
 
-def _insert_persons(session: Session, tenant_id: uuid.UUID, rows: list[dict[str, Any]]) -> None:
-    # Core insert in batches: the ORM's per-object bookkeeping is what would exhaust memory.
+def insert_persons(session: Session, tenant_id: uuid.UUID, rows: list[dict[str, Any]]) -> None:
+    """Rows of `parse_row` into the registry. Core insert in batches: the ORM's per-object
+    bookkeeping is what would exhaust memory."""
     now = utcnow()
     session.execute(insert(Person), [r | {"id": new_id(), "tenant_id": tenant_id, "version": 1, "created_at": now} for r in rows])
 
 
+def _refuse_registered(session: Session, rows: list[dict[str, Any]], _parameter: dict[str, Any]) -> dict[str, str]:
+    return {nik: "NIK sudah terdaftar di kabupaten/kota ini." for nik in registered_niks(session, [r["nik"] for r in rows])}
+
+
 PERSONS = Importer(
     name="persons", plugin=None, title="Penerima pelayanan", required=REQUIRED, optional=OPTIONAL,
-    parse=parse_row, key=lambda values: values["nik"], existing=_existing_niks, write=_insert_persons,
-    duplicate="NIK disebut lebih dari sekali dalam berkas ini.", exists="NIK sudah terdaftar di kabupaten/kota ini.",
+    parse=parse_row, key=lambda values: values["nik"], refuse=_refuse_registered,
+    write=lambda session, tenant_id, rows, _parameter: insert_persons(session, tenant_id, rows),
+    duplicate="NIK disebut lebih dari sekali dalam berkas ini.",
 )
 
 
 # -- the request and the job ------------------------------------------------------------------
 
 
-def request_import(session: Session, kernel: Any, tenant: Any, importer: Importer, upload: Any, actor_id: uuid.UUID) -> ImportRun:
-    """Store the file, check its header, record the run and queue the job (after commit)."""
+def load_parameter(session: Session, importer: Importer, form: dict[str, Any]) -> dict[str, Any] | None:
+    """The form fields beside the file, loaded by the importer's `params` schema (422 naming
+    the field) and checked against the tenant's data; None for an importer that takes none."""
+    if importer.params is None:
+        if form:
+            raise InvalidInput({k: ["Impor ini tidak memakai isian ini."] for k in form})
+        return None
+    try:
+        parameter = importer.params().dump(importer.params().load(form))
+    except ValidationError as exc:
+        raise InvalidInput(exc.messages) from exc  # type: ignore[arg-type]
+    if importer.check is not None:
+        importer.check(session, parameter)
+    return parameter
+
+
+def request_import(
+    session: Session, kernel: Any, tenant: Any, importer: Importer, upload: Any, actor_id: uuid.UUID, form: dict[str, Any] | None = None
+) -> ImportRun:
+    """Check the form and the file's header, store the file, record the run and queue the job
+    (after commit)."""
+    parameter = load_parameter(session, importer, form or {})
     if upload is None or not getattr(upload, "filename", None):
         raise InvalidInput({"berkas": ["Berkas wajib diunggah."]})
     name = upload.filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
@@ -241,10 +288,11 @@ def request_import(session: Session, kernel: Any, tenant: Any, importer: Importe
         raise InvalidInput({"berkas": [f"Berkas terlalu besar: paling besar {kernel.settings.upload_max_bytes // (1024 * 1024)} MB."]})
     check_header(upload.stream, fmt, importer)
     stored = store(session, kernel.storage, new_key(tenant.id, "impor"), upload.stream)
-    run = ImportRun(jenis=importer.name, nama_berkas=name, format=fmt, kunci_berkas=stored.key, requested_by=actor_id)
+    run = ImportRun(jenis=importer.name, nama_berkas=name, format=fmt, kunci_berkas=stored.key, parameter=parameter, requested_by=actor_id)
     session.add(run)
     session.flush()
-    audit.record(session, "import.request", "import_run", run.id, {"jenis": run.jenis, "berkas": name, "sha256": stored.sha256})
+    audit.record(session, "import.request", "import_run", run.id,
+                 {"jenis": run.jenis, "berkas": name, "sha256": stored.sha256, "parameter": parameter})
     enqueue(session, run_import, str(run.id), tenant_id=tenant.id, actor_id=actor_id)
     return run
 
@@ -276,7 +324,7 @@ def run_import(ctx: JobContext, run_id: str) -> None:
     if run is None or run.status not in ("queued", "running"):
         return  # already imported: a retried job must not import twice
     importer = ctx.kernel.plugins.importers.get(run.jenis)
-    meta = (run.kunci_berkas, run.format)
+    meta = (run.kunci_berkas, run.format, run.parameter or {})
     ctx.session.expunge(run)  # the progress transactions update this row; this one must not hold it
     counts = {"baris_dibaca": 0, "diterima": 0, "ditolak": 0}
     rejected = tempfile.TemporaryFile()
@@ -285,11 +333,15 @@ def run_import(ctx: JobContext, run_id: str) -> None:
     try:
         if importer is None or (importer.plugin is not None and importer.plugin not in ctx.kernel.enabled_plugins(ctx.session, ctx.tenant)):
             raise LookupError("Layanan impor ini tidak aktif di kabupaten/kota ini.")
+        if importer.check is not None:
+            importer.check(ctx.session, meta[2])
         with ctx.session.begin_nested():
             _import(ctx, importer, rid, meta, counts, writer)
         error = None
     except UnicodeDecodeError:
         error = f"Berkas tidak berkode UTF-8 (sekitar baris {counts['baris_dibaca'] + 1}); simpan ulang sebagai 'CSV UTF-8'."
+    except (KesosError, RuleViolation) as exc:  # what it applies to no longer allows it (e.g. the event closed)
+        error = (f"{exc.message} ({exc.citation})" if isinstance(exc, RuleViolation) else exc.message)[:2000]
     except Exception as exc:  # noqa: BLE001 — a file that cannot be read fails the run, recorded
         error = f"Baris {counts['baris_dibaca'] + 1}: {exc}"[:2000]
     run = get_owned(ctx.session, ImportRun, rid)
@@ -311,8 +363,10 @@ def run_import(ctx: JobContext, run_id: str) -> None:
 run_import.prepare = _mark_running  # type: ignore[attr-defined]
 
 
-def _import(ctx: JobContext, importer: Importer, rid: uuid.UUID, meta: tuple[str, str], counts: dict[str, int], writer: Any) -> None:
-    key, fmt = meta
+def _import(
+    ctx: JobContext, importer: Importer, rid: uuid.UUID, meta: tuple[str, str, dict[str, Any]], counts: dict[str, int], writer: Any
+) -> None:
+    key, fmt, parameter = meta
     seen: set[str] = set()
     with ctx.kernel.storage.open(key) as stream:
         rows = rows_of(stream, fmt)
@@ -330,23 +384,24 @@ def _import(ctx: JobContext, importer: Importer, rid: uuid.UUID, meta: tuple[str
                 writer.writerow([*cells, str(exc)])
                 counts["ditolak"] += 1
             if len(batch) >= BATCH:
-                _write(ctx, importer, batch, seen, counts, writer)
+                _write(ctx, importer, parameter, batch, seen, counts, writer)
                 batch = []
                 _progress(ctx, rid, **counts)
-        _write(ctx, importer, batch, seen, counts, writer)
+        _write(ctx, importer, parameter, batch, seen, counts, writer)
 
 
 def _write(
-    ctx: JobContext, importer: Importer, batch: list[tuple[list[Any], dict[str, Any]]], seen: set[str], counts: dict[str, int], writer: Any
+    ctx: JobContext, importer: Importer, parameter: dict[str, Any], batch: list[tuple[list[Any], dict[str, Any]]], seen: set[str],
+    counts: dict[str, int], writer: Any,
 ) -> None:
     if not batch:
         return
-    existing = importer.existing(ctx.session, [importer.key(values) for _, values in batch])
+    refused = importer.refuse(ctx.session, [values for _, values in batch], parameter)
     rows = []
     for cells, values in batch:
         key = importer.key(values)
-        if key in existing:
-            reason = importer.exists
+        if key in refused:
+            reason = refused[key]
         elif key in seen:
             reason = importer.duplicate
         else:
@@ -356,5 +411,5 @@ def _write(
         writer.writerow([*cells, reason])
         counts["ditolak"] += 1
     if rows:
-        importer.write(ctx.session, ctx.tenant.id, rows)
+        importer.write(ctx.session, ctx.tenant.id, rows, parameter)
         counts["diterima"] += len(rows)

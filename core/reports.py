@@ -1,13 +1,15 @@
 """Reports contributed by plugins, built as jobs and stored per tenant."""
 from __future__ import annotations
 
+import csv
+import io
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
-from marshmallow import Schema
+from marshmallow import Schema, fields, validate
 from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -38,6 +40,43 @@ class ReportContext:
     def add_file(self, name: str, content: bytes, media_type: str) -> None:
         """Attach a downloadable file (e.g. the XLSX and CSV of a yearly report)."""
         self.files.append(ReportFileOut(name, media_type, content))
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv; charset=utf-8"
+_WIB = timezone(timedelta(hours=7))  # the legal "today" is WIB (core.tenancy.calendar.local_today)
+
+
+class TahunParamsSchema(Schema):
+    """The parameters of a yearly report: the year (PP 39/2012 is of 2012)."""
+
+    tahun = fields.Integer(required=True, strict=True, validate=validate.Range(min=2012, max=2100))
+
+
+def year_bounds(tahun: int) -> tuple[datetime, datetime]:
+    """The year as instants: from 1 January 00:00 WIB up to (not including) the next one."""
+    return (datetime(tahun, 1, 1, tzinfo=_WIB).astimezone(timezone.utc),
+            datetime(tahun + 1, 1, 1, tzinfo=_WIB).astimezone(timezone.utc))
+
+
+def add_table(ctx: ReportContext, stem: str, rows: list[tuple[Any, ...]], *, sheet: str, title: str) -> None:
+    """One table (header first) as `<stem>.csv` and `<stem>.xlsx`, the workbook's sheet named
+    `sheet` and headed by `title` (say the article in it). An empty string is an empty cell in
+    the workbook."""
+    from openpyxl import Workbook
+
+    text = io.StringIO()
+    csv.writer(text).writerows(rows)
+    ctx.add_file(f"{stem}.csv", text.getvalue().encode("utf-8"), CSV)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet[:31]  # Excel's limit for a sheet name
+    ws.append([title])
+    for row in rows:
+        ws.append([None if v == "" else v for v in row])
+    out = io.BytesIO()
+    wb.save(out)
+    ctx.add_file(f"{stem}.xlsx", out.getvalue(), XLSX)
 
 
 @dataclass(frozen=True)

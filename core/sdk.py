@@ -34,15 +34,15 @@ from core.cases.services import advance_case, assign_staff, can_read_notes, case
 from core.cases.workflow import AssignContext, CaseContext, CaseType, Guard, Stage
 from core.db import JSONDoc, Base, TenantEntity, TenantScoped, UTCDateTime, get_owned, new_id, tenant_fk, utcnow
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed
-from core.imports import Importer
+from core.imports import Importer, insert_persons, parse_nik, parse_row as parse_person_row, registered_niks
 from core.jobs import JobContext, enqueue
 from core.kernel import get_kernel
 from core.migrate import enable_tenant_rls
 from core.regulations.profiles import ProfileSource, RegulationProfile
 from core.registry.models import Household, Organization, Person
-from core.registry.services import create_organization
+from core.registry.services import create_household, create_organization
 from core.registry.wilayah import has_kabupaten_list, is_kabupaten_code, is_kota, kabupaten_name, province_name, province_of
-from core.reports import Report, ReportContext
+from core.reports import CSV, XLSX, Report, ReportContext, TahunParamsSchema, add_table, year_bounds
 from core.rules import Citation, RuleViolation
 from core.staff.models import Membership, StaffCredential, User
 from core.staff.services import roles_in
@@ -64,5 +64,6 @@ __all__ = [
     "tenant_fk", "utcnow",
     "Importer", "StoredFile", "accepts_upload", "is_kota", "tenant_profile", "create_organization", "has_kabupaten_list", "is_kabupaten_code",
     "kabupaten_name", "new_storage_key", "province_name", "province_of", "public", "roles_in", "store_file",
+    "CSV", "XLSX", "TahunParamsSchema", "add_table", "year_bounds", "create_household", "insert_persons", "parse_nik", "parse_person_row", "registered_niks",
     "AssignContext", "Membership", "can_read_notes", "case_profile", "current_roles", "get_kernel", "local_today", "open_case", "advance_case", "assign_staff",
 ]

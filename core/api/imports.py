@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 from flask import Response, request
-from marshmallow import Schema, fields
+from marshmallow import INCLUDE, Schema, fields
 from sqlalchemy import select
 
 from core.api.common import accepts_upload, current_tenant, current_user, kernel, paginate, require, session, tenant_blueprint
@@ -20,6 +20,9 @@ BLUEPRINTS = [blp]
 
 
 class ImportUploadSchema(Schema):
+    class Meta:
+        unknown = INCLUDE  # the importer's own fields (`parameter` of GET /imports/jenis), loaded by its schema
+
     berkas = fields.Raw(metadata={
         "type": "string", "format": "binary",
         "description": "CSV (UTF-8, pemisah koma atau titik koma) atau XLSX; baris pertama: nama kolom (lihat GET /imports/jenis)",
@@ -32,6 +35,10 @@ class ImporterSchema(Schema):
     title = fields.String()
     required = fields.List(fields.String(), metadata={"description": "kolom wajib"})
     optional = fields.List(fields.String(), metadata={"description": "kolom pilihan"})
+    parameter = fields.Function(
+        lambda i: sorted(i.params().fields) if i.params else [],
+        metadata={"description": "isian formulir wajib di samping berkas (mis. kejadian_id)"},
+    )
 
 
 class ImportRunSchema(Schema):
@@ -39,6 +46,7 @@ class ImportRunSchema(Schema):
     jenis = fields.String()
     nama_berkas = fields.String()
     format = fields.String()
+    parameter = fields.Dict(allow_none=True, metadata={"description": "isian yang menyertai berkas (mis. kejadian_id)"})
     status = fields.String(metadata={"description": "queued → running → done / failed"})
     baris_dibaca = fields.Integer()
     diterima = fields.Integer()
@@ -67,13 +75,16 @@ def list_importers() -> Any:
 @accepts_upload(files=1)
 @blp.arguments(ImportUploadSchema, location="form", content_type="multipart/form-data")
 @blp.response(202, ImportRunSchema)
-def start_import(_form: dict[str, Any], name: str) -> Any:
+def start_import(form: dict[str, Any], name: str) -> Any:
     """Impor dari CSV/XLSX di latar belakang (mis. `persons`: penerima pelayanan): setiap baris
-    diperiksa seperti data yang diisi tangan, data ganda ditolak, baris yang ditolak dapat diunduh."""
+    diperiksa seperti data yang diisi tangan, data ganda ditolak, baris yang ditolak dapat diunduh.
+    Impor yang berlaku untuk sesuatu (mis. `perlindungan.terdampak` untuk satu kejadian) meminta
+    isian formulir di samping berkas (lihat `parameter` pada GET /imports/jenis)."""
     importer = _available().get(name)
     if importer is None:
         raise NotFound("impor_tidak_tersedia", f"Impor '{name}' tidak tersedia di kabupaten/kota ini.")
-    return request_import(session(), kernel(), current_tenant(), importer, request.files.get("berkas"), current_user().id)
+    isian = {k: v for k, v in form.items() if k != "berkas"}
+    return request_import(session(), kernel(), current_tenant(), importer, request.files.get("berkas"), current_user().id, isian)
 
 
 @blp.get("")

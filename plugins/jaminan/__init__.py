@@ -73,3 +73,10 @@ def kesos_register_importers() -> list[Any]:
     from .register import REGISTER
 
     return [REGISTER]
+
+
+@hookimpl
+def kesos_referral_received(session: Any, tenant: Any, referral: Any, case: Any) -> dict[str, Any]:
+    from .rujukan import terima
+
+    return terima(session, tenant, referral, case)

@@ -37,9 +37,14 @@ def load(session: Any, tenant: Any, staff: dict[str, uuid.UUID]) -> None:
             advance_case(session, kernel, tenant, case, to_stage=stage, data={}, expected_version=case.version, actor_id=officer)
         return case
 
-    open_(people[RAHMAWATI], {"program": "asuransi_kesejahteraan_sosial", "kategori": "anak_yatim_piatu_terlantar"})
+    def bukti(jenis: str, keterangan: str) -> dict[str, str]:
+        return {"jenis": jenis, "keterangan": keterangan, "tanggal": (local_today() - timedelta(days=60)).isoformat()}
+
+    open_(people[RAHMAWATI], {"program": "asuransi_kesejahteraan_sosial", "kategori": "anak_yatim_piatu_terlantar",
+                              "ketidakmampuan": bukti("surat_keterangan_tidak_mampu", "SKTM dari kepala desa (demo)")})
     blb = open_(people[AHMAD], {
         "program": "bantuan_langsung_berkelanjutan", "kategori": "cacat_fisik", "ketergantungan": "disabilitas_berat",
+        "ketidakmampuan": bukti("data_terpadu", "DTKS Kemensos (demo)"),
         "penyaluran": "melalui_pengasuh", "pengasuh": {"nama": SITI, "hubungan": "istri"},
     }, until="penerima")
     today = local_today()

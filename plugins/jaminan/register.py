@@ -8,15 +8,13 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from core.sdk import Importer, new_id, utcnow
+from core.sdk import Importer, new_id, parse_nik, utcnow
 
 from .models import RegisterPenerima
 
 
 def _parse(raw: dict[str, Any]) -> dict[str, Any]:
-    nik = str(raw.get("nik") or "").strip()
-    if len(nik) != 16 or not nik.isdigit():
-        raise ValueError("nik: NIK terdiri atas 16 angka.")
+    nik = parse_nik(raw.get("nik"))
     nama = str(raw.get("nama") or "").strip()
     if not nama:
         raise ValueError("nama: wajib diisi.")
@@ -32,17 +30,17 @@ def _parse(raw: dict[str, Any]) -> dict[str, Any]:
     return {"nik": nik, "nama": nama[:200], "sumber": sumber, "tahun": tahun}
 
 
-def _existing(session: Any, niks: list[str]) -> set[str]:
-    return set(session.scalars(select(RegisterPenerima.nik).where(RegisterPenerima.nik.in_(niks))))
+def _refuse(session: Any, rows: list[dict[str, Any]], _parameter: dict[str, Any]) -> dict[str, str]:
+    niks = [r["nik"] for r in rows]
+    return {nik: "NIK sudah ada dalam data ini." for nik in session.scalars(select(RegisterPenerima.nik).where(RegisterPenerima.nik.in_(niks)))}
 
 
-def _write(session: Any, tenant_id: uuid.UUID, rows: list[dict[str, Any]]) -> None:
+def _write(session: Any, tenant_id: uuid.UUID, rows: list[dict[str, Any]], _parameter: dict[str, Any]) -> None:
     now = utcnow()
     session.execute(insert(RegisterPenerima), [r | {"id": new_id(), "tenant_id": tenant_id, "diimpor_pada": now} for r in rows])
 
 
 REGISTER = Importer(
     name="jaminan.register", plugin="jaminan", title="Data penerima yang ditetapkan instansi berwenang (PP 39/2012 Pasal 13)",
-    required=("nik", "nama", "sumber", "tahun"), optional=(), parse=_parse, key=lambda v: v["nik"], existing=_existing, write=_write,
-    duplicate="NIK disebut lebih dari sekali dalam berkas ini.", exists="NIK sudah ada dalam data ini.",
+    required=("nik", "nama", "sumber", "tahun"), optional=(), parse=_parse, key=lambda v: v["nik"], refuse=_refuse, write=_write, duplicate="NIK disebut lebih dari sekali dalam berkas ini.",
 )

@@ -4,38 +4,27 @@ tunjangan kind (count and rupiah). Built as a job; XLSX and CSV to download. A f
 queries whatever the number of cases."""
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
-from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from marshmallow import Schema, fields, validate
 from sqlalchemy import func, or_, select
 
-from core.sdk import Case, Report, ReportContext
+from core.sdk import Case, Report, ReportContext, TahunParamsSchema, add_table, year_bounds
 
 from .models import Penyaluran
 from .rules import CASE_TYPE
 
 NAME = "jaminan.tahunan"
-_LOCAL = timezone(timedelta(hours=7))  # the kernel's legal "today" is WIB
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class TahunanParamsSchema(Schema):
-    tahun = fields.Integer(required=True, strict=True, validate=validate.Range(min=2012, max=2100))
 
 
 def yearly_report() -> Report:
-    return Report(name=NAME, plugin="jaminan", title="Laporan tahunan jaminan sosial", build=build, params_schema=TahunanParamsSchema,
+    return Report(name=NAME, plugin="jaminan", title="Laporan tahunan jaminan sosial", build=build, params_schema=TahunParamsSchema,
                   citation="PP 39/2012 Pasal 10–14")
 
 
 def build(ctx: ReportContext) -> dict[str, Any]:
     tahun = ctx.params["tahun"]
-    start = datetime(tahun, 1, 1, tzinfo=_LOCAL).astimezone(timezone.utc)
-    end = datetime(tahun + 1, 1, 1, tzinfo=_LOCAL).astimezone(timezone.utc)
+    start, end = year_bounds(tahun)
     cases = ctx.session.execute(
         select(Case.data, Case.stage).where(
             Case.case_type == CASE_TYPE, Case.opened_at < end, or_(Case.closed_at.is_(None), Case.closed_at >= start)
@@ -60,22 +49,6 @@ def build(ctx: ReportContext) -> dict[str, Any]:
     for key in ("program", "kategori", "tahap"):
         rows += [(key, code, n, "") for code, n in result[f"per_{key}"].items()]
     rows += [("penyaluran", jenis, v["kali"], v["rupiah"]) for jenis, v in result["penyaluran"].items()]
-    text = io.StringIO()
-    csv.writer(text).writerows(rows)
-    ctx.add_file(f"jaminan-{tahun}.csv", text.getvalue().encode("utf-8"), "text/csv; charset=utf-8")
-    ctx.add_file(f"jaminan-{tahun}.xlsx", _xlsx(rows, tahun, result["citation"]), XLSX)
+    add_table(ctx, f"jaminan-{tahun}", rows, sheet=f"Jaminan {tahun}", title=f"Laporan tahunan jaminan sosial {tahun} ({result['citation']})")
     return result
 
-
-def _xlsx(rows: list[tuple[Any, ...]], tahun: int, citation: str) -> bytes:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = f"Jaminan {tahun}"
-    ws.append([f"Laporan tahunan jaminan sosial {tahun} ({citation})"])
-    for row in rows:
-        ws.append(list(row))
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()

@@ -2,11 +2,12 @@
 parameters from the case's pinned profile and refuses citing the article the profile names."""
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 
-from core.sdk import CaseContext, Person, RuleViolation, get_owned
+from core.sdk import CaseContext, InvalidInput, Person, RuleViolation, get_owned, local_today
 
 CASE_TYPE = "jaminan_sosial"
 TUNJANGAN_PARAM = {"pejuang": "tunjangan_pejuang_perintis", "perintis_kemerdekaan": "tunjangan_pejuang_perintis",
@@ -37,6 +38,25 @@ def program_sesuai_kategori(ctx: CaseContext) -> None:
             f"{kategori['label'].capitalize()} (kelompok huruf {kategori['kelompok']}) menerima: {'; '.join(allowed.values())}.",
             ctx.profile.citation(param),
         )
+
+
+def tidak_mampu_sosial_ekonomi(ctx: CaseContext) -> None:
+    """Pasal 10 ayat (1) huruf a: group (a) is covered when it "mengalami masalah ketidakmampuan
+    sosial ekonomi" — the application records the evidence of it, of a kind the profile accepts."""
+    kategori = {k["kode"]: k for k in ctx.profile.value("kategori_penerima")}.get(ctx.data["kategori"])
+    if kategori is None or kategori["kelompok"] != "a":
+        return
+    kinds = {k["kode"]: k["label"] for k in ctx.profile.value("bukti_ketidakmampuan")}
+    bukti = ctx.data.get("ketidakmampuan") or {}
+    if bukti.get("jenis") not in kinds:
+        raise RuleViolation(
+            "ketidakmampuan_tidak_dibuktikan",
+            f"{kategori['label'].capitalize()} dijamin bila mengalami ketidakmampuan sosial ekonomi: catat buktinya "
+            f"(ketidakmampuan: jenis, keterangan, tanggal). Jenis bukti: {'; '.join(kinds.values())}.",
+            ctx.profile.citation("bukti_ketidakmampuan"),
+        )
+    if date.fromisoformat(str(bukti["tanggal"])) > local_today():
+        raise InvalidInput({"data": {"ketidakmampuan": {"tanggal": ["Tanggal bukti tidak boleh di masa depan."]}}})
 
 
 def ketergantungan_penuh(ctx: CaseContext) -> None:
@@ -103,4 +123,4 @@ def tunjangan_sesuai(ctx: CaseContext) -> None:
             )
 
 
-ON_OPEN = (program_sesuai_kategori, ketergantungan_penuh, terdaftar_di_data_resmi, tunjangan_sesuai)
+ON_OPEN = (program_sesuai_kategori, tidak_mampu_sosial_ekonomi, ketergantungan_penuh, terdaftar_di_data_resmi, tunjangan_sesuai)

@@ -41,6 +41,11 @@ class JaminanProfileSchema(Schema):
         keys=fields.String(validate=validate.OneOf(PROGRAMS)),
         values=fields.Integer(strict=True, validate=validate.Range(min=1)), required=True,
     )
+    bukti_ketidakmampuan = fields.List(fields.Nested(_Item), required=True, validate=validate.Length(min=1))
+    periode_bulan = fields.Dict(
+        keys=fields.String(validate=validate.OneOf(PROGRAMS)),
+        values=fields.Integer(strict=True, validate=validate.OneOf([1, 2, 3, 4, 6, 12])), required=True,
+    )
 
 
 class PengasuhSchema(Schema):
@@ -49,6 +54,15 @@ class PengasuhSchema(Schema):
     nama = fields.String(required=True, validate=validate.Length(min=1, max=200))
     hubungan = fields.String(required=True, validate=validate.Length(min=2, max=100))
     nik = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(r"^[0-9]{16}$", error="NIK terdiri atas 16 angka."))
+
+
+class KetidakmampuanSchema(Schema):
+    """The evidence of socio-economic inability of a group (a) applicant (Pasal 10 ayat (1) huruf a)."""
+
+    jenis = fields.String(required=True, validate=CODE, metadata={"description": "jenis bukti dari profil (bukti_ketidakmampuan)"})
+    keterangan = fields.String(required=True, validate=validate.Length(min=3, max=500),
+                               metadata={"description": "mis. nomor dan penerbit surat, atau ringkasan asesmen"})
+    tanggal = fields.Date(required=True)
 
 
 class JaminanDataSchema(Schema):
@@ -61,6 +75,8 @@ class JaminanDataSchema(Schema):
     pengasuh = fields.Nested(PengasuhSchema, load_default=None, allow_none=True)
     jenis_tunjangan = fields.List(fields.String(validate=validate.OneOf(TUNJANGAN)), load_default=list, validate=validate.Length(max=4))
     hubungan_pahlawan = fields.String(load_default=None, allow_none=True, validate=CODE)
+    ketidakmampuan = fields.Nested(KetidakmampuanSchema, load_default=None, allow_none=True,
+                                   metadata={"description": "wajib bagi kelompok huruf a (Pasal 10 ayat (1) huruf a)"})
 
     @validates_schema
     def _consistent(self, data: dict[str, Any], **_: object) -> None:

@@ -55,6 +55,7 @@ def salurkan(session: Any, kernel: Any, tenant: Tenant, case: Case, body: dict[s
         jenis = body["jenis"]
     else:
         jenis = program
+    _periode_sesuai(profile, program, body)
     maks = profile.value("besaran_maks").get(program)
     if maks is not None and body["jumlah"] > maks:
         raise RuleViolation(
@@ -75,6 +76,22 @@ def salurkan(session: Any, kernel: Any, tenant: Tenant, case: Case, body: dict[s
         raise Conflict("periode_sudah_disalurkan", f"Periode {body['periode']} ({jenis}) sudah disalurkan untuk penerima ini.") from exc
     record_audit(session, "jaminan.penyaluran", "case", case.id, {"periode": entry.periode, "jenis": jenis, "jumlah": entry.jumlah})
     return entry
+
+
+def _periode_sesuai(profile: Any, program: str, body: dict[str, Any]) -> None:
+    """A period is `TTTT-BB`, its first month: with periods of n months (profile `periode_bulan`,
+    monthly when the programme is not named) only the months that start one, and not one that has
+    not begun by the payment date."""
+    months = profile.value("periode_bulan").get(program, 1)
+    year, month = (int(part) for part in body["periode"].split("-"))
+    if (month - 1) % months:
+        starts = ", ".join(f"{year}-{m:02d}" for m in range(1, 13, months))
+        raise RuleViolation(
+            "periode_tidak_sesuai", f"Bentuk jaminan ini disalurkan per {months} bulan; periode tahun {year}: {starts}.",
+            profile.citation("periode_bulan"),
+        )
+    if (year, month) > (body["tanggal"].year, body["tanggal"].month):
+        raise InvalidInput({"periode": [f"Periode {body['periode']} belum dimulai pada tanggal penyaluran {body['tanggal']}."]})
 
 
 def penyaluran_query(case: Case) -> Select[Any]:

@@ -52,3 +52,17 @@ def kesos_register_permissions() -> dict[str, list[str]]:
         "pemberdayaan.write": ["tenant_admin", "officer", "peksos", "tks"],
         "pemberdayaan.stimulan": ["tenant_admin", "officer"],
     }
+
+
+@hookimpl
+def kesos_register_reports() -> list[Any]:
+    from .reports import yearly_report
+
+    return [yearly_report()]
+
+
+@hookimpl
+def kesos_load_demo(session: Any, tenant: Any, staff: dict[str, Any]) -> None:
+    from . import demo
+
+    demo.load(session, tenant, staff)

@@ -51,3 +51,24 @@ def kesos_register_permissions() -> dict[str, list[str]]:
         "perlindungan.read": ["tenant_admin", "officer", "peksos", "tks", "auditor"],
         "perlindungan.write": ["tenant_admin", "officer", "peksos", "tks"],
     }
+
+
+@hookimpl
+def kesos_register_reports() -> list[Any]:
+    from .reports import yearly_report
+
+    return [yearly_report()]
+
+
+@hookimpl
+def kesos_load_demo(session: Any, tenant: Any, staff: dict[str, Any]) -> None:
+    from . import demo
+
+    demo.load(session, tenant, staff)
+
+
+@hookimpl
+def kesos_register_importers() -> list[Any]:
+    from .impor import TERDAMPAK
+
+    return [TERDAMPAK]

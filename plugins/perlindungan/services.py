@@ -48,7 +48,7 @@ def get_kejadian(session: Any, kejadian_id: uuid.UUID) -> Kejadian:
     return kejadian
 
 
-def _berlangsung(kejadian: Kejadian) -> None:
+def ensure_berlangsung(kejadian: Kejadian) -> None:
     if kejadian.status != "berlangsung":
         raise Conflict("kejadian_ditutup", f"Kejadian '{kejadian.nama}' sudah ditutup pada {kejadian.ditutup_tanggal}.")
 
@@ -74,7 +74,7 @@ def kejadian_query(status: str | None = None) -> Select[Any]:
 
 def catat_koordinasi(session: Any, kejadian: Kejadian, body: dict[str, Any]) -> Kejadian:
     """Pasal 29 ayat (4): the coordination with BNPB, recorded before temporary aid."""
-    _berlangsung(kejadian)
+    ensure_berlangsung(kejadian)
     _not_future(body["tanggal"])
     if body["tanggal"] < kejadian.tanggal_mulai:
         raise InvalidInput({"tanggal": ["Koordinasi tidak mungkin sebelum kejadian dimulai."]})
@@ -86,7 +86,7 @@ def catat_koordinasi(session: Any, kejadian: Kejadian, body: dict[str, Any]) -> 
 
 
 def tutup_kejadian(session: Any, kejadian: Kejadian, body: dict[str, Any]) -> Kejadian:
-    _berlangsung(kejadian)
+    ensure_berlangsung(kejadian)
     _not_future(body["tanggal"])
     if body["tanggal"] < kejadian.tanggal_mulai:
         raise InvalidInput({"tanggal": ["Tanggal penutupan tidak boleh sebelum kejadian dimulai."]})
@@ -101,7 +101,7 @@ def tutup_kejadian(session: Any, kejadian: Kejadian, body: dict[str, Any]) -> Ke
 def tambah_terdampak(session: Any, kejadian: Kejadian, body: dict[str, Any]) -> dict[str, int]:
     """Attach many persons and households of the tenant's registry at once. Any id unknown here
     (another tenant's ids are unknown here) refuses the whole request, naming them."""
-    _berlangsung(kejadian)
+    ensure_berlangsung(kejadian)
     wanted = {"person_ids": (Person, Terdampak.person_id, "person_id"), "household_ids": (Household, Terdampak.household_id, "household_id")}
     errors: dict[str, list[str]] = {}
     new_rows: list[Terdampak] = []
@@ -172,7 +172,7 @@ def salurkan(session: Any, kernel: Any, tenant: Tenant, case: Case, body: dict[s
     case gives, a quantity with its unit or a whole-rupiah value, once per kind and day."""
     profile = case_profile(session, kernel, tenant, case)
     kejadian = get_kejadian(session, uuid.UUID(case.data["kejadian_id"]))
-    _berlangsung(kejadian)
+    ensure_berlangsung(kejadian)
     if case.status != "open":
         param = "sementara_sampai_stabil" if case.data["sifat"] == "sementara" else "kebutuhan_dasar_minimal"
         raise RuleViolation("bantuan_sudah_selesai", "Bantuan ini sudah dinyatakan selesai; penyaluran tidak dapat dicatat.",

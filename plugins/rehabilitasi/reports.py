@@ -20,24 +20,17 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from marshmallow import Schema, fields, validate
 from sqlalchemy import or_, select
 
-from core.sdk import Case, CaseAssignment, CaseEvent, Report, ReportContext, User
+from core.sdk import CSV, XLSX, Case, CaseAssignment, CaseEvent, Report, ReportContext, User, year_bounds
 
 from .models import Rencana
 
 NAME = "rehabilitasi.tahunan"
 CASE_TYPE = "rehabilitasi_sosial"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV = "text/csv; charset=utf-8"
-
-# Kesos dates are local to Western Indonesia Time (the kernel's `local_today`): the fiscal year
-# starts at 1 January 00:00 local time, not UTC.
-_LOCAL = timezone(timedelta(hours=7))
 
 BELUM_TERMINASI = "belum_terminasi"
 TANPA_PETUGAS = "tanpa_petugas_utama"
@@ -84,12 +77,6 @@ def yearly_report() -> Report:
 # -- build ------------------------------------------------------------------------------------
 
 
-def _year_bounds(tahun: int) -> tuple[datetime, datetime]:
-    start = datetime(tahun, 1, 1, tzinfo=_LOCAL).astimezone(timezone.utc)
-    end = datetime(tahun + 1, 1, 1, tzinfo=_LOCAL).astimezone(timezone.utc)
-    return start, end
-
-
 def _profile_items(profile: Any, name: str) -> list[tuple[str, str]]:
     if profile is None:
         return []
@@ -102,7 +89,7 @@ def _profile_items(profile: Any, name: str) -> list[tuple[str, str]]:
 
 def build(ctx: ReportContext) -> dict[str, Any]:
     tahun = int(ctx.params["tahun"])
-    start, end = _year_bounds(tahun)
+    start, end = year_bounds(tahun)
     s = ctx.session
     in_year = select(Case.id).where(
         Case.case_type == CASE_TYPE,

@@ -27,16 +27,16 @@ def _key(values: dict[str, Any]) -> str:
     return f"{values['tanggal'].isoformat()}|{values['isi']}"
 
 
-def _existing(session: Any, keys: list[str]) -> set[str]:
-    isi = [k.split("|", 1)[1] for k in keys]
-    return {f"{n.tanggal.isoformat()}|{n.isi}" for n in session.scalars(select(FixtureNote).where(FixtureNote.isi.in_(isi)))}
+def _refuse(session: Any, rows: list[dict[str, Any]], _parameter: dict[str, Any]) -> dict[str, str]:
+    isi = [r["isi"] for r in rows]
+    return {f"{n.tanggal.isoformat()}|{n.isi}": "Catatan sudah ada." for n in session.scalars(select(FixtureNote).where(FixtureNote.isi.in_(isi)))}
 
 
-def _write(session: Any, tenant_id: uuid.UUID, rows: list[dict[str, Any]]) -> None:
+def _write(session: Any, tenant_id: uuid.UUID, rows: list[dict[str, Any]], _parameter: dict[str, Any]) -> None:
     session.execute(insert(FixtureNote), [r | {"id": new_id(), "tenant_id": tenant_id} for r in rows])
 
 
 NOTES = Importer(
     name="fixture.catatan", plugin="fixture", title="Catatan uji", required=("tanggal", "isi"), optional=(),
-    parse=_parse, key=_key, existing=_existing, write=_write, duplicate="Catatan ganda dalam berkas.", exists="Catatan sudah ada.",
+    parse=_parse, key=_key, refuse=_refuse, write=_write, duplicate="Catatan ganda dalam berkas.",
 )

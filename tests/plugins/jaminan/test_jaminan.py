@@ -19,7 +19,15 @@ T = "/api/v1/tenants"
 PP = "PP 39/2012"
 
 
-def _open(client: Any, w: Any, person: Any, actor: Any = None, **data: Any) -> Any:
+GROUP_A = {"fakir_miskin", "anak_yatim_piatu_terlantar", "lanjut_usia_terlantar", "cacat_fisik", "cacat_mental", "cacat_fisik_mental",
+           "eks_penyakit_kronis"}
+BUKTI = {"jenis": "surat_keterangan_tidak_mampu", "keterangan": "SKTM 470/015/Desa Batu Piring", "tanggal": "2026-10-01"}
+
+
+def _open(client: Any, w: Any, person: Any, actor: Any = None, bukti: bool = True, **data: Any) -> Any:
+    """Open a case; a group (a) application carries its evidence of inability unless `bukti=False`."""
+    if bukti and data.get("kategori") in GROUP_A:
+        data.setdefault("ketidakmampuan", BUKTI)
     return client.post(f"{T}/{w.slug}/jaminan/kasus", json={"person_id": str(person.id), "data": data}, headers=(actor or w.officer).headers)
 
 
@@ -61,6 +69,33 @@ def test_group_a_receives_insurance_aid_and_group_b_tunjangan(client, kernel, b)
     refused(_open(client, b, b.ahmad, program="asuransi_kesejahteraan_sosial", kategori="pengamen"),
             "kategori_tidak_dikenal", f"{PP} Pasal 10 ayat (1)")
     assert _cases(kernel, "balangan") == before
+
+
+def test_group_a_records_its_evidence_of_socio_economic_inability(client, kernel, b):
+    before = _cases(kernel, "balangan")
+    body = refused(_open(client, b, b.siti, bukti=False, program="asuransi_kesejahteraan_sosial", kategori="lanjut_usia_terlantar"),
+                   "ketidakmampuan_tidak_dibuktikan", f"{PP} Pasal 10 ayat (1) huruf a", "Lanjut usia terlantar", "surat keterangan tidak mampu")
+    assert body["citation_detail"]["huruf"] == "a"
+    refused(_open(client, b, b.siti, program="asuransi_kesejahteraan_sosial", kategori="fakir_miskin",
+                  ketidakmampuan=BUKTI | {"jenis": "kata_tetangga"}), "ketidakmampuan_tidak_dibuktikan", f"{PP} Pasal 10 ayat (1) huruf a")
+    for bad in ({"tanggal": "2099-01-01"}, {"keterangan": ""}, {"tanggal": "kemarin"}):
+        r = _open(client, b, b.siti, program="asuransi_kesejahteraan_sosial", kategori="fakir_miskin", ketidakmampuan=BUKTI | bad)
+        assert r.status_code == 422 and "ketidakmampuan" in r.get_json()["errors"]["data"], (bad, r.get_json())
+    assert _cases(kernel, "balangan") == before
+    r = _open(client, b, b.siti, program="asuransi_kesejahteraan_sosial", kategori="fakir_miskin")
+    assert r.status_code == 201 and r.get_json()["data"]["ketidakmampuan"] == BUKTI
+    # group (b) is honoured for its service, not for need
+    assert _open(client, b, b.ahmad, program="tunjangan_berkelanjutan", kategori="pejuang", jenis_tunjangan=["hidup"]).status_code == 201
+
+
+def test_a_period_is_paid_once_it_has_begun(client, kernel, b):
+    case = _open(client, b, b.ahmad, program="tunjangan_berkelanjutan", kategori="pejuang", jenis_tunjangan=["hidup"]).get_json()
+    for to in ("verifikasi", "penerima"):
+        assert _advance(client, b, case["id"], to).status_code == 200
+    url = f"{T}/balangan/jaminan/kasus/{case['id']}/penyaluran"
+    r = client.post(url, json={"periode": "2026-12", "jenis": "hidup", "jumlah": 500000, "tanggal": "2026-11-20"}, headers=b.officer.headers)
+    assert r.status_code == 422 and "belum dimulai" in r.get_json()["errors"]["periode"][0]
+    assert client.get(url, headers=b.officer.headers).get_json() == []
 
 
 def test_sustained_direct_aid_needs_full_dependency_and_the_official_register(client, kernel, b, world):

@@ -4,13 +4,23 @@ aid is declared finished, a ledger of what went to whom, and advokasi sosial / b
 cases with their activities."""
 from __future__ import annotations
 
+import csv
+import io
+import uuid
+from datetime import date, datetime, timezone
 from typing import Any
 
+import openpyxl
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select, update
 
 from core.db import tenant_context
+from core.reports import ReportContext
+from core.sdk import Case, local_today
+from core.tenancy.models import Tenant
+from core.tenancy.services import tenant_profile
 from plugins.perlindungan.models import Penyaluran, Terdampak
+from plugins.perlindungan.reports import build
 from tests.core.api.helpers import tenant_id
 from tests.refusals import refused
 
@@ -228,7 +238,7 @@ def test_bantuan_hukum_accompanies_a_child_facing_the_law(client, kernel, b):
     refused(client.post(_url(b, f"/kasus/{anak['id']}/kegiatan"), json=body | {"status_anak": None}, headers=b.peksos.headers),
             "status_anak_tidak_dikenal", "UU 11/2012 Pasal 1 angka 2")
     refused(client.post(_url(b, f"/kasus/{dewasa['id']}/kegiatan"), json=body, headers=b.peksos.headers),
-            "bukan_anak", "UU 11/2012 Pasal 1 angka 3", "18 tahun")
+            "bukan_anak", "UU 11/2012 Pasal 1 angka 3–5", "18 tahun")
     for kegiatan in ("investigasi_sosial", "fasilitasi_mediasi"):
         assert client.post(_url(b, f"/kasus/{dewasa['id']}/kegiatan"), json={"kegiatan": kegiatan, "tanggal": "2026-03-02", "uraian": "x"},
                            headers=b.peksos.headers).status_code == 201
@@ -262,3 +272,171 @@ def test_another_kabupaten_sees_nothing(client, kernel, world):
     # Balangan's event cannot be named by a Tabalong aid
     r = _bantuan(client, t, krisis, t.siti)
     assert r.status_code == 422 and "kejadian_id" in r.get_json()["errors"]["data"], r.get_json()
+
+
+# ---- the yearly report ----------------------------------------------------------------------
+
+REPORT = "perlindungan.tahunan"
+
+
+def _run(client: Any, w: Any, params: Any, actor: Any = None) -> Any:
+    return client.post(f"{T}/{w.slug}/reports/{REPORT}/runs", json={} if params is None else {"params": params},
+                       headers=(actor or w.officer).headers)
+
+
+def _ok(r: Any) -> dict[str, Any]:
+    assert r.status_code in (200, 201), r.get_json()
+    return r.get_json()
+
+
+def _year_of_cases(client: Any, kernel: Any, world: Any) -> int:
+    """This year (dates valid whenever the suite runs): a flood coordinated with BNPB, four
+    temporary aids (one finished and followed by sustained aid), advokasi and bantuan hukum
+    with their activities; last year: a crisis with its deliveries and an activity, and a case
+    that ended then — which the report of this year leaves out."""
+    b, t = world["balangan"], world["tabalong"]
+    tahun = local_today().year
+    mulai, lalu = date(tahun, 1, 1).isoformat(), date(tahun - 1, 6, 1)
+    banjir = _kejadian(client, b, tanggal_mulai=mulai)
+    kk = _ok(client.post(f"{T}/balangan/households", json={"nomor_kk": "6311010101260001"}, headers=b.officer.headers))
+    assert _attach(client, b, banjir, b.siti, b.ahmad, households=(kk["id"],)).status_code == 201
+    _ok(client.post(_url(b, f"/kejadian/{banjir['id']}/koordinasi-bnpb"), json={"tanggal": mulai, "keterangan": "Rapat dengan BPBD"},
+                    headers=b.officer.headers))
+    krisis = _kejadian(client, b, "krisis_ekonomi", nama="PHK massal", tanggal_mulai=lalu.isoformat())
+    _attach(client, b, krisis, b.ahmad)
+    _kejadian(client, t, tanggal_mulai=mulai)  # another kabupaten's flood is not counted here
+
+    def pay(case: dict[str, Any], tanggal: str = mulai, **body: Any) -> None:
+        _ok(client.post(_url(b, f"/bantuan/{case['id']}/penyaluran"), json={"tanggal": tanggal} | body, headers=b.officer.headers))
+
+    siti = _ok(_bantuan(client, b, banjir, b.siti, jenis=["sandang_pangan_papan", "uang_tunai"]))
+    pay(siti, jenis="sandang_pangan_papan", jumlah=2, satuan="paket")
+    pay(siti, jenis="uang_tunai", nilai_rupiah=500000)
+    ahmad = _ok(_bantuan(client, b, banjir, b.ahmad, jenis=["sandang_pangan_papan", "uang_tunai"]))
+    pay(ahmad, jenis="sandang_pangan_papan", jumlah=1, satuan="paket")
+    pay(ahmad, jenis="uang_tunai", nilai_rupiah=250000)
+    pay(_ok(_bantuan(client, b, banjir, household=kk["id"], jenis=["dapur_umum_air_sanitasi"])), jenis="dapur_umum_air_sanitasi",
+        jumlah=40, satuan="porsi")
+    _ok(_advance(client, b, siti["id"], "selesai", {"keterangan": "Air surut", "keadaan_stabil": True}))
+    pay(_ok(_bantuan(client, b, banjir, b.siti, sifat="berkelanjutan", jenis=["uang_tunai"])), jenis="uang_tunai", nilai_rupiah=300000)
+    # opened last year and still running: counted; its delivery of last year is not
+    akses = _ok(_bantuan(client, b, krisis, b.ahmad, bentuk="penyediaan_aksesibilitas", jenis=["rujukan"]))
+    pay(akses, lalu.isoformat(), jenis="rujukan", jumlah=1, satuan="orang")
+
+    def kasus(case_type: str, person: Any, **data: Any) -> dict[str, Any]:
+        return _ok(client.post(_url(b, "/kasus"), json={"case_type": case_type, "person_id": str(person.id), "data": data},
+                               headers=b.peksos.headers))
+
+    def act(case: dict[str, Any], kegiatan: str, tanggal: str = mulai, **body: Any) -> None:
+        _ok(client.post(_url(b, f"/kasus/{case['id']}/kegiatan"), json={"kegiatan": kegiatan, "tanggal": tanggal, "uraian": "x"} | body,
+                        headers=b.peksos.headers))
+
+    advokasi = kasus("advokasi_sosial", b.siti, bentuk=["penyadaran_hak", "pembelaan"], hak_dilanggar="hak atas jaminan hari tua")
+    for kegiatan in ("penyuluhan", "pendampingan"):
+        act(advokasi, kegiatan)
+    act(advokasi, "bimbingan", date(tahun - 1, 12, 31).isoformat())  # last year's activity
+    _ok(_advance(client, b, advokasi["id"], "selesai", {"hasil": "Hak dipulihkan"}, "/kasus"))
+    hukum = {"bentuk": ["pembelaan"], "masalah_hukum": "Diduga mencuri", "forum": "dalam_pengadilan"}
+    anak = kasus("bantuan_hukum", b.rizky, **hukum)
+    act(anak, "pendampingan_anak", status_anak="berkonflik_dengan_hukum")
+    act(anak, "pendampingan_anak", status_anak="korban", tanggal=local_today().isoformat())
+    act(anak, "investigasi_sosial")
+    act(kasus("bantuan_hukum", b.ahmad, **hukum), "fasilitasi_mediasi")
+    ended = kasus("bantuan_hukum", b.siti, **hukum)
+    _ok(_advance(client, b, ended["id"], "selesai", {"hasil": "Perkara selesai"}, "/kasus"))
+    tid = tenant_id(kernel, "balangan")
+    with kernel.db.unit_of_work(tid) as s, tenant_context(tid, s):
+        s.execute(update(Case).where(Case.id == uuid.UUID(akses["id"])).values(opened_at=datetime(tahun - 1, 6, 2, tzinfo=timezone.utc)))
+        s.execute(update(Case).where(Case.id == uuid.UUID(ended["id"])).values(
+            opened_at=datetime(tahun - 1, 3, 1, tzinfo=timezone.utc), closed_at=datetime(tahun - 1, 12, 31, 16, 59, tzinfo=timezone.utc)))
+    return tahun
+
+
+def test_the_yearly_report_counts_cases_events_aid_and_activities(client, kernel, world, b):
+    tahun = _year_of_cases(client, kernel, world)
+    r = _run(client, b, {"tahun": tahun})
+    assert r.status_code == 202, r.get_json()
+    run = client.get(f"{T}/balangan/reports/runs/{r.get_json()['id']}", headers=b.auditor.headers).get_json()
+    assert run["status"] == "done", run
+    result = run["result"]
+    assert result["jumlah_kasus"] == 8  # the case closed on 31 December 23:59 WIB of last year is left out
+    assert result["per_jenis_kasus"] == {"advokasi_sosial": 1, "bantuan_hukum": 2, "bantuan_sosial": 5}
+    assert result["per_tahap"] == {"advokasi_sosial": {"selesai": 1}, "bantuan_hukum": {"pelaksanaan": 2},
+                                   "bantuan_sosial": {"penyaluran": 4, "selesai": 1}}
+    assert result["per_sifat"] == {"berkelanjutan": 1, "sementara": 4}
+    assert result["per_bentuk"] == {"bantuan_langsung": 4, "penyediaan_aksesibilitas": 1}
+    assert result["kejadian"] == {"bencana": {"kejadian": 1, "orang": 2, "keluarga": 1}}
+    assert result["penyaluran"] == {
+        "dapur_umum_air_sanitasi": {"kali": 1, "jumlah": {"porsi": 40}, "rupiah": 0},
+        "sandang_pangan_papan": {"kali": 2, "jumlah": {"paket": 3}, "rupiah": 0},
+        "uang_tunai": {"kali": 3, "jumlah": {}, "rupiah": 1050000},
+    }
+    assert result["per_kegiatan"] == {"advokasi_sosial": {"pendampingan": 1, "penyuluhan": 1},
+                                      "bantuan_hukum": {"fasilitasi_mediasi": 1, "investigasi_sosial": 1, "pendampingan_anak": 2}}
+    assert result["pendampingan_anak"] == {"berkonflik_dengan_hukum": 1, "korban": 1}
+    assert result["citation"] == f"{PP} Pasal 28 ayat (2)"
+    csv_name, xlsx_name = f"perlindungan-{tahun}.csv", f"perlindungan-{tahun}.xlsx"
+    assert {f["name"] for f in run["files"]} == {csv_name, xlsx_name}
+
+    text = client.get(f"{T}/balangan/reports/runs/{run['id']}/files/{csv_name}", headers=b.auditor.headers).get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == ["dimensi", "kode", "jumlah", "satuan", "rupiah"]
+    for row in (["jenis_kasus", "bantuan_sosial", "5", "kasus", ""], ["tahap", "bantuan_sosial.selesai", "1", "kasus", ""],
+                ["sifat", "berkelanjutan", "1", "kasus", ""], ["terdampak", "bencana", "1", "keluarga", ""],
+                ["penyaluran", "uang_tunai", "3", "kali", "1050000"], ["penyaluran", "sandang_pangan_papan", "3", "paket", ""],
+                ["kegiatan", "bantuan_hukum.pendampingan_anak", "2", "kali", ""], ["pendampingan_anak", "korban", "1", "kali", ""]):
+        assert row in rows, row
+    assert not any("krisis_ekonomi" in row or "rujukan" in row or "advokasi_sosial.bimbingan" in row for row in rows)
+
+    r = client.get(f"{T}/balangan/reports/runs/{run['id']}/files/{xlsx_name}", headers=b.auditor.headers)
+    assert r.status_code == 200 and r.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    sheet = openpyxl.load_workbook(io.BytesIO(r.data)).active
+    cells = [[("" if v is None else str(v)) for v in row] for row in sheet.iter_rows(values_only=True)]
+    assert sheet.title == f"Perlindungan {tahun}"
+    assert cells[0][0] == f"Laporan tahunan perlindungan sosial {tahun} ({PP} Pasal 28 ayat (2))"
+    assert [row[:5] for row in cells[1:]] == rows  # the same table as the CSV
+    # last year's report sees the crisis, its delivery and the case that ended then
+    last = client.get(f"{T}/balangan/reports/runs/{_run(client, b, {'tahun': tahun - 1}).get_json()['id']}",
+                      headers=b.officer.headers).get_json()["result"]
+    assert (last["jumlah_kasus"], last["kejadian"], last["per_kegiatan"]) == (
+        2, {"krisis_ekonomi": {"kejadian": 1, "orang": 1, "keluarga": 0}}, {"advokasi_sosial": {"bimbingan": 1}})
+    assert last["penyaluran"] == {"rujukan": {"kali": 1, "jumlah": {"orang": 1}, "rupiah": 0}}
+
+
+def test_the_yearly_report_refuses_bad_params_and_is_listed(client, b):
+    listed = client.get(f"{T}/balangan/reports", headers=b.auditor.headers).get_json()
+    assert {"name": REPORT, "plugin": "perlindungan", "title": "Laporan tahunan perlindungan sosial",
+            "citation": f"{PP} Pasal 28–36"} in listed
+    for params in (None, {}, {"tahun": 2011}, {"tahun": 2101}, {"tahun": "2026"}, {"tahun": "dua ribu"}, {"tahun": 2026.5}):
+        r = _run(client, b, params)
+        assert r.status_code == 422, (params, r.get_json())
+        assert "tahun" in r.get_json()["errors"]["params"], r.get_json()
+    assert client.get(f"{T}/balangan/reports/runs", headers=b.officer.headers).get_json() == []  # nothing kept
+    assert _run(client, b, {"tahun": 2026}, actor=b.auditor).status_code == 403  # the auditor reads, never requests
+
+
+def test_the_yearly_report_runs_a_fixed_number_of_queries(client, kernel, world, b):
+    def statements(tahun: int) -> tuple[int, int]:
+        tid = tenant_id(kernel, "balangan")
+        seen: list[str] = []
+
+        def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            if statement.lstrip().upper().startswith("SELECT"):
+                seen.append(statement)
+
+        with kernel.db.unit_of_work(tid) as s, tenant_context(tid, s):
+            tenant = s.get(Tenant, tid)
+            ctx = ReportContext(s, tenant, tenant_profile(s, kernel, tenant, "perlindungan"), {"tahun": tahun})
+            event.listen(kernel.db.engine, "before_cursor_execute", count)
+            try:
+                result = build(ctx)
+            finally:
+                event.remove(kernel.db.engine, "before_cursor_execute", count)
+        return result["jumlah_kasus"], len(seen)
+
+    tahun = local_today().year
+    empty = statements(tahun)
+    assert empty[0] == 0
+    _year_of_cases(client, kernel, world)
+    full = statements(tahun)
+    assert full[0] == 8 and full[1] == empty[1] <= 4, (empty, full)
