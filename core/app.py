@@ -9,12 +9,18 @@ import swagger_ui_bundle
 from flask import Flask, Response, g, jsonify, request, send_from_directory
 from flask_smorest import Api
 from sqlalchemy import select
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 from core.api.common import is_public
+from core.api.headers import register_security
+from core.api.input_guard import check_content, check_path
+from core.api.openapi import build_api
 from core.auth_context import set_actor
-from core.config import PROJECT_ROOT, Settings, load_settings
-from core.db import Database, set_tenant
+from core.config import PROJECT_ROOT, Settings, data_keyring, load_settings
+from core.crypto import use_keyring
+from core.db import Database, database_unavailable, set_tenant
 from core.errors import Forbidden, KesosError, NotFound, Unauthorized
 from core.kernel import Kernel, set_process_kernel
 from core.plugins import PluginRegistry
@@ -53,12 +59,16 @@ def create_app(settings: Settings | None = None, *, extra_plugins: Iterable[tupl
     kernel = Kernel(settings=settings, db=Database(settings.database_url), plugins=registry, profiles=catalog, app=app)
     app.extensions["kesos"] = kernel
     set_process_kernel(kernel)
+    use_keyring(data_keyring(settings))  # NIK/KK encryption keys of this process (core/crypto.py)
 
-    api = Api(app)
+    api = build_api(app)  # error responses documented centrally (core/api/openapi.py)
     _register_blueprints(app, api, kernel)
+    app.before_request(check_path)  # NUL in the path: before the tenant is looked up (core/api/input_guard.py)
     _register_request_cycle(app, kernel)
+    app.before_request(check_content)  # NUL, JSON depth, content type: after authentication
     _register_error_handlers(app)
     _register_static_docs(app)
+    register_security(app, settings)  # secure headers, trusted proxies, cookie defaults
     registry.pm.hook.kesos_startup(app=app)
     return app
 
@@ -94,17 +104,23 @@ def _register_request_cycle(app: Flask, kernel: Kernel) -> None:
         set_tenant(None)
         set_actor(None)
         g.user, g.roles, g.tenant = None, frozenset(), None
+        anonymous = is_public(app.view_functions.get(request.endpoint or ""))
         auth = request.headers.get("Authorization", "")
         if auth:
             scheme, _, token = auth.partition(" ")
-            if scheme.lower() != "bearer" or not token.strip():
+            if scheme.lower() != "bearer" or not token.strip():  # a malformed header is a client bug: say so
                 raise Unauthorized("token_tidak_sah", "Gunakan header Authorization: Bearer <token>.")
-            g.user = user_for_token(session, token.strip())
-            set_actor(g.user.id)
+            try:
+                g.user = user_for_token(session, token.strip())
+                set_actor(g.user.id)
+            except Unauthorized:
+                # A stale token must not lock anyone out of what needs no login (logging in
+                # again, the public LKS register): there it counts as no token at all.
+                if not anonymous:
+                    raise
         slug = g.get("tenant_slug")
         if slug is None:
             return
-        anonymous = is_public(app.view_functions.get(request.endpoint or ""))
         if g.user is None and not anonymous:
             raise Unauthorized()
         tenant = session.scalar(select(Tenant).where(Tenant.slug == slug))
@@ -167,7 +183,9 @@ def _register_error_handlers(app: Flask) -> None:
                 else:
                     errors[location] = value
             if exc.code == 400 and "json" in messages and not isinstance(messages["json"], dict):
-                return _error(422, {"code": "json_tidak_sah", "message": "Badan permintaan bukan JSON yang sah.", "errors": errors})
+                # webargs' own words are English ("Invalid JSON body.")
+                reason = ["JSON tidak dapat dibaca: periksa tanda kutip, koma dan kurungnya, dan kodenya UTF-8."]
+                return _error(422, {"code": "json_tidak_sah", "message": "Badan permintaan bukan JSON yang sah.", "errors": {"json": reason}})
             return _error(422, {"code": "data_tidak_valid", "message": "Data yang dikirim tidak valid.", "errors": errors})
         codes = {
             404: ("tidak_ditemukan", "Data tidak ditemukan."),
@@ -186,6 +204,28 @@ def _register_error_handlers(app: Flask) -> None:
     def _unexpected(exc: Exception) -> Response:
         log.exception("unhandled error")
         return _error(500, {"code": "kesalahan_server", "message": "Terjadi kesalahan pada server; tidak ada data yang tersimpan."})
+
+    def _database_down(exc: BaseException) -> Response:
+        # The transaction rolled back (or never began): nothing was written. The pool replaces
+        # dead connections at checkout (pool_pre_ping), so a retry succeeds once it is back.
+        log.warning("database unavailable: %s", exc)
+        response = _error(503, {
+            "code": "basis_data_tidak_tersedia",
+            "message": "Basis data sedang tidak dapat dihubungi; tidak ada data yang tersimpan. Coba lagi beberapa saat lagi.",
+        })
+        response.headers["Retry-After"] = "5"
+        return response
+
+    @app.errorhandler(DBAPIError)
+    @app.errorhandler(PoolTimeout)
+    def _database(exc: Exception) -> Response:
+        return _database_down(exc) if database_unavailable(exc) else _unexpected(exc)
+
+    @app.errorhandler(InternalServerError)
+    def _internal(exc: InternalServerError) -> Response:
+        # Raised outside a view (e.g. the commit in after_request when the server went away).
+        original = exc.original_exception
+        return _database_down(original) if original is not None and database_unavailable(original) else _http(exc)
 
 
 def _register_static_docs(app: Flask) -> None:

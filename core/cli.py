@@ -205,6 +205,34 @@ def users_create(username: str, nama: str, password: str, slug: str | None, role
     click.echo(f"Pengguna {username} dibuat.")
 
 
+# -- keys ---------------------------------------------------------------------------------------
+
+
+@main.group()
+def keys() -> None:
+    """Kunci enkripsi data pribadi (NIK dan nomor KK)."""
+
+
+@keys.command("rotate")
+@click.option("--batch", default=500, show_default=True, type=click.IntRange(1, 10000), help="baris per transaksi")
+def keys_rotate(batch: int) -> None:
+    """Enkripsi ulang setiap NIK dan nomor KK dengan kunci yang berlaku (KESOS_DATA_KEY_ID),
+    per kabupaten/kota, bertahap. Aman diulang atau dilanjutkan bila terputus; kunci lama baru
+    boleh dihapus dari KESOS_DATA_KEYS setelah perintah ini selesai."""
+    from core.crypto import SealedDataError, keyring
+    from core.keyrotation import rotate_keys
+
+    k = _kernel(_app())
+    try:
+        results = rotate_keys(k, batch=batch)
+    except SealedDataError as exc:
+        raise click.ClickException(f"Rotasi berhenti: {exc}. Yang sudah dienkripsi ulang tetap tersimpan; perbaiki lalu ulangi.") from exc
+    for result in results:
+        rows = ", ".join(f"{table} {n}" for table, n in result.rows.items() if n) or "tidak ada yang perlu diubah"
+        click.echo(f"{result.slug:<24} {rows}")
+    click.echo(f"Semua NIK dan nomor KK kini dienkripsi dengan kunci '{keyring().current}'.")
+
+
 # -- demo, tick, run ----------------------------------------------------------------------------
 
 

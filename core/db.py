@@ -32,7 +32,9 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.types import TypeDecorator
 from sqlalchemy.sql.util import find_tables
 from sqlalchemy.orm import (
@@ -341,7 +343,35 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cur.close()
 
         return engine
+    # pool_pre_ping: a pooled connection the server dropped (restart, failover,
+    # pg_terminate_backend) is replaced at checkout, so the app recovers without a restart.
+    # connect_timeout: an unreachable server fails a request in seconds (503), not minutes.
+    if "connect_timeout" not in make_url(url).query:
+        kwargs["connect_args"] = {"connect_timeout": 5, **kwargs.get("connect_args", {})}
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+# SQLSTATE classes meaning "the server is not there for us right now": connection exceptions
+# (08…), the server shutting down or restarting (57P01–57P03), no connection slot left (53300).
+_UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300")
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` says the database cannot be reached (answered with 503 and retried by a
+    job), as opposed to an error of the statement itself (a bug or a constraint)."""
+    if isinstance(exc, PoolTimeout):
+        return True  # every pooled connection is busy or stuck
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    if not isinstance(exc, (OperationalError, InterfaceError)):
+        return False
+    if not hasattr(exc.orig, "sqlstate"):
+        return False  # not psycopg (SQLite: "database is locked" is not an outage)
+    sqlstate = exc.orig.sqlstate  # type: ignore[union-attr]
+    # None: failed on the client side, i.e. connecting or the connection was lost.
+    return sqlstate is None or sqlstate.startswith(_UNAVAILABLE_SQLSTATES)
 
 
 class Database:

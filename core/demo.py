@@ -10,8 +10,7 @@ from sqlalchemy import select
 
 from core.db import tenant_context
 from core.kernel import Kernel
-from core.registry.models import Person
-from core.registry.services import create_person
+from core.registry.services import create_person, find_person_id
 from core.staff.models import User
 from core.staff.services import create_user, save_credential, set_roles
 from core.tenancy.models import Tenant
@@ -79,7 +78,7 @@ def load_demo(kernel: Kernel) -> list[tuple[str, str]]:
                     logins.append((username, f"{', '.join(roles)} di {tenant.nama}"))
                 for serial, (nama, born, sex) in enumerate(_PEOPLE, start=1):
                     nik = _nik(tenant.kode_wilayah, born, sex, serial)
-                    if session.scalar(select(Person.id).where(Person.nik == nik)) is None:
+                    if find_person_id(session, nik) is None:
                         create_person(
                             session,
                             dict(nik=nik, nama=nama, tanggal_lahir=born, jenis_kelamin=sex, kode_wilayah=f"{tenant.kode_wilayah}.01"),

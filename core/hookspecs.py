@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from core.cases.models import Case, CaseEvent, CaseReferral
     from core.cases.workflow import CaseType
     from core.imports import Importer
+    from core.registry.models import Person
     from core.regulations.profiles import ProfileSource, RegulationProfile
     from core.reports import Report
     from core.tenancy.models import Tenant
@@ -186,6 +187,38 @@ def kesos_case_summary(case: Case) -> str | None:
 
     Stops at the first non-None result. The kernel's default (trylast) returns the case type's
     label and stage.
+    """
+
+
+# ============================================================================================
+# Personal data (UU 27/2022): called on every installed plugin, enabled for the tenant or not,
+# because a disabled plugin's data stays and is still the person's data.
+# ============================================================================================
+
+
+@hookspec
+def kesos_person_exported(session: Session, tenant: Tenant, person: Person) -> dict[str, Any] | None:
+    """Called when a tenant_admin exports all of one person's data
+    (`GET /api/v1/tenants/<tenant>/persons/<id>/ekspor`), in that request's transaction.
+
+    `session` is the request's session (do not commit), `tenant` the tenant (current), `person`
+    the person (`person.nik` in plaintext, `person.nik_index` for lookups). Returns a JSON-able
+    dict of what the plugin holds about them (rows linked to the person or to their cases; dates
+    and ids may be given as such), placed under `layanan.<plugin>` of the export, or None when
+    it holds nothing.
+    """
+
+
+@hookspec
+def kesos_person_anonymising(session: Session, tenant: Tenant, person: Person) -> None:
+    """Called when a tenant_admin anonymises a person, in that request's transaction, after the
+    kernel's own checks (no open case) and before the kernel replaces the person's identity.
+
+    `session` is the request's session, `tenant` the tenant, `person` the person (still with
+    their data). Returns nothing. Raise `RuleViolation` (e.g. citing `RETENTION_CITATION`, UU
+    27/2022 Pasal 15 ayat (1) huruf c) to refuse when the plugin holds records the state must
+    keep about them, such as payments or aid given: nothing is changed. Otherwise replace any
+    copy of their name or numbers the plugin keeps; never delete rows.
     """
 
 

@@ -18,6 +18,7 @@ import csv
 import io
 import tempfile
 import uuid
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -28,7 +29,8 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text, Uuid, insert, s
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core import audit
-from core.db import Base, JSONDoc, TenantEntity, UTCDateTime, get_owned, new_id, utcnow
+from core.crypto import NIK, blind_index
+from core.db import Base, CrossTenantWrite, JSONDoc, TenantEntity, UTCDateTime, current_tenant_id, get_owned, new_id, utcnow
 from core.errors import InvalidInput, KesosError
 from core.jobs import JobContext, enqueue
 from core.registry.models import Person
@@ -116,9 +118,39 @@ def _text_rows(stream: IO[bytes]) -> Iterator[list[Any]]:
         text.detach()  # the caller's stream stays open (a wrapper closes what it wraps)
 
 
+# An XLSX is a zip archive that openpyxl inflates as it reads: a file of a few hundred KB can
+# unpack to gigabytes (a "zip bomb") and exhaust the worker's memory. The archive's directory
+# states each part's sizes before anything is inflated, and Python's zipfile never yields more
+# than the stated size, so the directory is checked first. A registry export of 100,000 rows
+# unpacks to ~50 MB at ~13:1; deflate bombs run near its 1032:1 maximum.
+XLSX_MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+XLSX_MAX_RATIO = 200
+_RATIO_FROM_BYTES = 1024 * 1024  # tiny parts (styles, a blank sheet) may compress better
+
+
+def _refuse_zip_bomb(stream: IO[bytes]) -> None:
+    """422 for an archive that would unpack too large; anything not a zip is left to openpyxl."""
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return
+    finally:
+        stream.seek(0)
+    unpacked = sum(p.file_size for p in parts)
+    # per part: a bomb beside incompressible padding must not pass on the archive's average
+    bomb = any(p.file_size > _RATIO_FROM_BYTES and p.file_size > XLSX_MAX_RATIO * max(p.compress_size, 1) for p in parts)
+    if unpacked > XLSX_MAX_UNPACKED_BYTES or bomb:
+        reason = (f"Berkas XLSX terurai menjadi {unpacked // (1024 * 1024)} MB; paling besar "
+                  f"{XLSX_MAX_UNPACKED_BYTES // (1024 * 1024)} MB, dan tiap bagiannya paling besar {XLSX_MAX_RATIO} kali "
+                  "ukuran terkompresinya. Simpan ulang sebagai CSV atau bagi menjadi beberapa berkas.")
+        raise InvalidInput({"berkas": [reason]}, message=reason)
+
+
 def _xlsx_rows(stream: IO[bytes]) -> Iterator[list[Any]]:
     from openpyxl import load_workbook
 
+    _refuse_zip_bomb(stream)
     workbook = load_workbook(stream, read_only=True, data_only=True)
     try:
         for row in workbook.worksheets[0].iter_rows(values_only=True):
@@ -139,6 +171,8 @@ def check_header(stream: IO[bytes], fmt: str, importer: Importer) -> list[str]:
         header = [_column(c) for c in next(rows, [])]
     except UnicodeDecodeError as exc:
         raise InvalidInput({"berkas": ["Berkas CSV harus berkode UTF-8 (simpan ulang sebagai 'CSV UTF-8')."]}) from exc
+    except InvalidInput:
+        raise  # its own reason (e.g. an XLSX that unpacks too large)
     except Exception as exc:  # noqa: BLE001 — a file openpyxl cannot read is not a spreadsheet
         raise InvalidInput({"berkas": [f"Berkas tidak dapat dibaca sebagai {fmt.upper()}."]}) from exc
     finally:
@@ -160,6 +194,8 @@ def _text(value: Any) -> str | None:
     if value is None:
         return None
     text = str(value).strip()
+    if "\x00" in text:  # PostgreSQL cannot store it: the row is refused, not the whole import
+        raise ValueError("Teks memuat karakter NUL (\\u0000), yang tidak dapat disimpan.")
     return text or None
 
 
@@ -227,15 +263,25 @@ def parse_row(raw: dict[str, Any]) -> dict[str, Any]:
 
 
 def registered_niks(session: Session, niks: list[str]) -> dict[str, uuid.UUID]:
-    """The NIKs of the tenant's registry among these, with the person's id."""
-    return {nik: pid for nik, pid in session.execute(select(Person.nik, Person.id).where(Person.nik.in_(niks)))}
+    """The NIKs of the tenant's registry among these, with the person's id (found through
+    their blind index: the NIK column itself is encrypted)."""
+    by_index = {blind_index(nik, NIK): nik for nik in niks}
+    found = session.execute(select(Person.nik_index, Person.id).where(Person.nik_index.in_(by_index)))
+    return {by_index[index]: pid for index, pid in found}
 
 
 def insert_persons(session: Session, tenant_id: uuid.UUID, rows: list[dict[str, Any]]) -> None:
     """Rows of `parse_row` into the registry. Core insert in batches: the ORM's per-object
-    bookkeeping is what would exhaust memory."""
+    bookkeeping is what would exhaust memory. The NIK and KK are encrypted by their column type
+    for the current tenant, so the rows must be that tenant's; the blind index is set here (the
+    ORM's attribute events do not run for a Core insert, and the column refuses NULL)."""
+    if tenant_id != current_tenant_id():
+        raise CrossTenantWrite("insert_persons for a tenant other than the current one")
     now = utcnow()
-    session.execute(insert(Person), [r | {"id": new_id(), "tenant_id": tenant_id, "version": 1, "created_at": now} for r in rows])
+    session.execute(insert(Person), [
+        r | {"id": new_id(), "tenant_id": tenant_id, "nik_index": blind_index(r["nik"], NIK, tenant_id), "version": 1, "created_at": now}
+        for r in rows
+    ])
 
 
 def _refuse_registered(session: Session, rows: list[dict[str, Any]], _parameter: dict[str, Any]) -> dict[str, str]:
@@ -277,7 +323,8 @@ def request_import(
     parameter = load_parameter(session, importer, form or {})
     if upload is None or not getattr(upload, "filename", None):
         raise InvalidInput({"berkas": ["Berkas wajib diunggah."]})
-    name = upload.filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:200]
+    name = upload.filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable())[:200]  # no NUL (PostgreSQL refuses it) nor other controls
     fmt = "xlsx" if name.lower().endswith(".xlsx") else "csv" if name.lower().endswith(".csv") else None
     if fmt is None:
         raise InvalidInput({"berkas": ["Unggah berkas .csv atau .xlsx."]})
@@ -293,7 +340,7 @@ def request_import(
     session.flush()
     audit.record(session, "import.request", "import_run", run.id,
                  {"jenis": run.jenis, "berkas": name, "sha256": stored.sha256, "parameter": parameter})
-    enqueue(session, run_import, str(run.id), tenant_id=tenant.id, actor_id=actor_id)
+    enqueue(session, run_import, str(run.id), tenant_id=tenant.id, actor_id=actor_id, idempotency_key=f"import_run:{run.id}")
     return run
 
 

@@ -2,6 +2,7 @@
 from core.audit import AuditEntry, PlatformAuditEntry
 from core.cases.models import Case, CaseAssignment, CaseEvent, CaseReferral
 from core.imports import ImportRun
+from core.jobs import JobKey
 from core.regulations.models import ProfileSnapshot
 from core.registry.models import Household, Organization, Person
 from core.reports import ReportFile, ReportRun
@@ -10,7 +11,7 @@ from core.tenancy.models import DailyTickRun, Tenant, TenantDayOff, TenantPlugin
 
 __all__ = [
     "ApiToken", "AuditEntry", "Case", "CaseAssignment", "CaseEvent", "CaseReferral", "DailyTickRun",
-    "Household", "ImportRun", "Membership", "Organization", "Person", "PlatformAuditEntry",
+    "Household", "ImportRun", "JobKey", "Membership", "Organization", "Person", "PlatformAuditEntry",
     "ProfileSnapshot", "ReportFile", "ReportRun", "StaffCredential", "Tenant", "TenantDayOff",
     "TenantPlugin", "User",
 ]

@@ -10,7 +10,15 @@ KERNEL_PERMISSIONS: dict[str, list[str]] = {
     "plugins.manage": ["tenant_admin"],
     "persons.read": ["tenant_admin", *CASE_WORKERS],
     "persons.write": ["tenant_admin", *CASE_WORKERS],
-    "organizations.read": ["tenant_admin", *CASE_WORKERS, "lks_operator", "auditor"],
+    # The full NIK and KK of one person or household, each read audited (core/registry/privacy.py):
+    # those who check identity and pass it on; a TKS in the field sees them masked.
+    "persons.nik.read": ["tenant_admin", "officer", "peksos"],
+    # UU 27/2022: all of one person's data, and anonymisation where the law allows it.
+    "persons.export": ["tenant_admin"],
+    "persons.anonymise": ["tenant_admin"],
+    # Not lks_operator: an operator sees their own LKS through the lks routes, never the
+    # addresses and NPWP of every other organisation of the kabupaten.
+    "organizations.read": ["tenant_admin", *CASE_WORKERS, "auditor"],
     "organizations.write": ["tenant_admin", "officer"],
     "cases.read": ["tenant_admin", *CASE_WORKERS, "auditor"],
     "cases.write": ["tenant_admin", *CASE_WORKERS],

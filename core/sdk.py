@@ -32,6 +32,7 @@ from core.cases.schemas import CaseSchema
 from core.cases.models import Case, CaseAssignment, CaseEvent
 from core.cases.services import advance_case, assign_staff, can_read_notes, case_profile, open_case
 from core.cases.workflow import AssignContext, CaseContext, CaseType, Guard, Stage
+from core.crypto import BLIND_INDEX, KK, NIK, EncryptedString, blind_index, decrypt_existing, encrypt_existing, keep_blind_index
 from core.db import JSONDoc, Base, TenantEntity, TenantScoped, UTCDateTime, get_owned, new_id, tenant_fk, utcnow
 from core.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed
 from core.imports import Importer, insert_persons, parse_nik, parse_row as parse_person_row, registered_niks
@@ -40,6 +41,8 @@ from core.kernel import get_kernel
 from core.migrate import enable_tenant_rls
 from core.regulations.profiles import ProfileSource, RegulationProfile
 from core.registry.models import Household, Organization, Person
+from core.registry.nik import mask_nik
+from core.registry.privacy import RETENTION_CITATION, export_row
 from core.registry.services import create_household, create_organization
 from core.registry.wilayah import has_kabupaten_list, is_kabupaten_code, is_kota, kabupaten_name, province_name, province_of
 from core.reports import CSV, XLSX, Report, ReportContext, TahunParamsSchema, add_table, year_bounds
@@ -66,4 +69,7 @@ __all__ = [
     "kabupaten_name", "new_storage_key", "province_name", "province_of", "public", "roles_in", "store_file",
     "CSV", "XLSX", "TahunParamsSchema", "add_table", "year_bounds", "create_household", "insert_persons", "parse_nik", "parse_person_row", "registered_niks",
     "AssignContext", "Membership", "can_read_notes", "case_profile", "current_roles", "get_kernel", "local_today", "open_case", "advance_case", "assign_staff",
+    # personal data (UU 27/2022): encrypted NIK/KK columns, blind indexes, masking, export, retention
+    "BLIND_INDEX", "KK", "NIK", "EncryptedString", "blind_index", "decrypt_existing", "encrypt_existing", "keep_blind_index",
+    "mask_nik", "RETENTION_CITATION", "export_row",
 ]

@@ -13,7 +13,7 @@ from marshmallow import Schema, fields
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from core.errors import Forbidden, PreconditionFailed, PreconditionRequired, Unauthorized
+from core.errors import Forbidden, InvalidInput, PreconditionFailed, PreconditionRequired, Unauthorized
 from core.kernel import Kernel
 from core.staff.models import User
 from core.tenancy.models import Tenant
@@ -21,6 +21,9 @@ from core.tenancy.models import Tenant
 F = TypeVar("F", bound=Callable[..., Any])
 
 TENANT_PREFIX = "/api/v1/tenants/<tenant>"
+# The highest page a list serves (documented in the spec: core/api/openapi.py). 1,000,000 pages
+# of 100 are far beyond any kabupaten's registry.
+MAX_PAGE = 1_000_000
 
 
 def kernel() -> Kernel:
@@ -80,6 +83,18 @@ def require_platform_admin(view: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def login_required(view: F) -> F:
+    """Refuse an anonymous caller (401) before anything else — put it above `@blp.arguments`,
+    so that a stranger learns nothing of the form from its field errors."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        current_user()
+        return view(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
 def public(view: F) -> F:
     """Serve a tenant route without a login (e.g. the public LKS register): the tenant is still
     resolved and scoped, and a disabled plugin's public routes still answer 404. A public view
@@ -101,13 +116,19 @@ def accepts_upload(files: int = 1) -> Callable[[F], F]:
     def decorator(view: F) -> F:
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            # 64 KiB for the form fields and multipart boundaries around the files.
-            request.max_content_length = kernel().settings.upload_max_bytes * files + 64 * 1024
+            request.max_content_length = upload_limit(files)
             return view(*args, **kwargs)
 
+        # read by core/api/input_guard.py, which checks the form's text before the view runs
+        wrapper.__kesos_upload_files__ = files  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]
 
     return decorator
+
+
+def upload_limit(files: int) -> int:
+    # 64 KiB for the form fields and multipart boundaries around the files.
+    return kernel().settings.upload_max_bytes * files + 64 * 1024
 
 
 def tenant_blueprint(name: str, import_name: str, path: str, description: str) -> Blueprint:
@@ -118,6 +139,9 @@ def tenant_blueprint(name: str, import_name: str, path: str, description: str) -
 def paginate(stmt: Select[Any], pagination_parameters: Any, *, rows: bool = False) -> list[Any]:
     """One COUNT and one page query; sets the item count for flask-smorest's X-Pagination.
     `rows=True` returns whole rows (a select of several entities or columns), not scalars."""
+    if pagination_parameters.page > MAX_PAGE:
+        # an OFFSET past what the database can count is a 500 there (SQLite: integer overflow)
+        raise InvalidInput({"page": [f"Nomor halaman paling besar {MAX_PAGE}."]})
     s = session()
     total = s.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     pagination_parameters.item_count = total

@@ -6,15 +6,19 @@ from typing import Any
 
 from sqlalchemy import select
 
-from core.api.common import etag, expected_version, paginate, require, session, tenant_blueprint
+from core.api.common import current_tenant, etag, expected_version, has_permission, kernel, paginate, require, session, tenant_blueprint
 from core.errors import PreconditionFailed
 from core.registry.models import Household
+from core.registry.privacy import FULL_READ_PERMISSION, Shown, anonymise_person, export_person, show_household, show_person
 from core.registry.schemas import (
+    AnonymiseSchema,
     HouseholdSchema,
+    HouseholdShownSchema,
     OrganizationQuerySchema,
     OrganizationSchema,
     PersonCreateSchema,
     PersonDetailSchema,
+    PersonExportSchema,
     PersonQuerySchema,
     PersonSchema,
     PersonUpdateSchema,
@@ -37,9 +41,14 @@ organizations = tenant_blueprint("organizations", __name__, "organizations", "Le
 BLUEPRINTS = [persons, households, organizations]
 
 
-def _person_out(person: Any, warnings: list[str] | None = None) -> Any:
-    person.warnings = warnings or []
-    return person
+def _full() -> bool:
+    return has_permission(FULL_READ_PERMISSION)
+
+
+def _person_out(person: Any, warnings: list[str] | None = None, *, read: bool = False) -> Any:
+    """The person as this reader may see it. Only a read (GET) is audited as one: a create or
+    update answers the writer with the record just written, and the write is audited itself."""
+    return show_person(session(), person, full=_full(), warnings=warnings, audited=read)
 
 
 @persons.get("")
@@ -67,8 +76,36 @@ def add_person(body: dict[str, Any]) -> Any:
 @persons.get("/<uuid:person_id>")
 @require("persons.read")
 @persons.response(200, PersonDetailSchema)
-def show_person(person_id: uuid.UUID) -> Any:
+def read_person(person_id: uuid.UUID) -> Any:
+    """Satu penerima pelayanan. NIK dan nomor KK lengkap hanya untuk tenant_admin, officer dan
+    peksos (setiap pembacaan dicatat di log audit); peran lain melihatnya disamarkan."""
     person = get_person(session(), person_id)
+    return _person_out(person, read=True), {"ETag": etag(person.version)}
+
+
+@persons.get("/<uuid:person_id>/ekspor")
+@require("persons.export")
+@persons.response(200, PersonExportSchema)
+def export(person_id: uuid.UUID) -> Any:
+    """Seluruh data satu orang (UU 27/2022 Pasal 7, Pasal 13 ayat (1)): data diri, keluarga,
+    kasus beserta riwayat, petugas dan rujukan, dan data setiap layanan. Dicatat di log audit."""
+    person = get_person(session(), person_id)
+    data = export_person(session(), kernel(), current_tenant(), person)
+    return data, {"Content-Disposition": f'attachment; filename="data-pribadi-{person.id}.json"'}
+
+
+@persons.post("/<uuid:person_id>/anonimkan")
+@require("persons.anonymise")
+@persons.arguments(AnonymiseSchema)
+@persons.response(200, PersonDetailSchema)
+def anonymise(body: dict[str, Any], person_id: uuid.UUID) -> Any:
+    """Anonimkan data diri (UU 27/2022 Pasal 8); wajib If-Match. Ditolak (422, dengan pasalnya)
+    selama data masih wajib disimpan: kasus yang masih berjalan, atau catatan penyaluran
+    bantuan/pembayaran (UU 27/2022 Pasal 15 ayat (1) huruf c). Baris dan riwayatnya tetap ada."""
+    person = get_person(session(), person_id)
+    if person.version != expected_version(person.version):
+        raise PreconditionFailed()
+    person = anonymise_person(session(), kernel(), current_tenant(), person, alasan=body["alasan"])
     return _person_out(person), {"ETag": etag(person.version)}
 
 
@@ -87,25 +124,28 @@ def patch_person(body: dict[str, Any], person_id: uuid.UUID) -> Any:
 
 @households.get("")
 @require("persons.read")
-@households.response(200, HouseholdSchema(many=True))
+@households.response(200, HouseholdShownSchema(many=True))
 @households.paginate()
 def list_households(pagination_parameters: Any) -> Any:
-    return paginate(select(Household).order_by(Household.nomor_kk), pagination_parameters)
+    """Daftar keluarga; nomor KK disamarkan."""
+    stmt = select(Household).order_by(Household.created_at, Household.id)
+    return [Shown(h, full=False) for h in paginate(stmt, pagination_parameters)]
 
 
 @households.post("")
 @require("persons.write")
 @households.arguments(HouseholdSchema)
-@households.response(201, HouseholdSchema)
+@households.response(201, HouseholdShownSchema)
 def add_household(body: dict[str, Any]) -> Any:
-    return create_household(session(), body)
+    return show_household(session(), create_household(session(), body), full=_full(), audited=False)
 
 
 @households.get("/<uuid:household_id>")
 @require("persons.read")
-@households.response(200, HouseholdSchema)
-def show_household(household_id: uuid.UUID) -> Any:
-    return get_household(session(), household_id)
+@households.response(200, HouseholdShownSchema)
+def read_household(household_id: uuid.UUID) -> Any:
+    """Satu keluarga: nomor KK lengkap hanya untuk tenant_admin, officer dan peksos (dicatat)."""
+    return show_household(session(), get_household(session(), household_id), full=_full())
 
 
 @organizations.get("")

@@ -85,7 +85,7 @@ def request_run(body: dict[str, Any], name: str) -> Any:
     s.add(run)
     s.flush()
     audit.record(s, "report.request", "report_run", run.id, {"report": name})
-    enqueue(s, build_report, str(run.id), tenant_id=current_tenant().id, actor_id=current_user().id)
+    enqueue(s, build_report, str(run.id), tenant_id=current_tenant().id, actor_id=current_user().id, idempotency_key=f"report_run:{run.id}")
     return run
 
 

@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from core.api.common import current_tenant, require, session, tenant_blueprint
 from core.staff.models import Membership
-from core.staff.schemas import StaffCreateSchema, StaffSchema, StaffUpdateSchema
-from core.staff.services import create_user, get_staff_member, save_credential, set_roles, staff_query
+from core.staff.schemas import RevokedTokensSchema, StaffCreateSchema, StaffSchema, StaffUpdateSchema
+from core.staff.services import create_user, get_staff_member, revoke_all_tokens, save_credential, set_roles, staff_query
 
 blp = tenant_blueprint("staff", __name__, "staff", "Petugas: akun, peran, sertifikat dan izin praktik")
 BLUEPRINTS = [blp]
@@ -74,3 +74,14 @@ def patch_staff(body: dict[str, Any], user_id: uuid.UUID) -> Any:
     if "credential" in body:
         cred = save_credential(s, user, body["credential"])
     return _out([(user, cred)])[0]
+
+
+@blp.post("/<uuid:user_id>/cabut-token")
+@require("staff.manage")
+@blp.response(200, RevokedTokensSchema)
+def revoke_staff_tokens(user_id: uuid.UUID) -> Any:
+    """Cabut semua token petugas ini (mis. perangkatnya hilang): ia harus masuk kembali di semua
+    perangkat. Akun dan perannya tidak berubah."""
+    s = session()
+    user, _ = get_staff_member(s, current_tenant(), user_id)
+    return {"token_dicabut": revoke_all_tokens(s, user, reason="dicabut_admin")}

@@ -73,13 +73,34 @@ class PersonSchema(Schema):
 
 
 class PersonDetailSchema(PersonSchema):
-    """One person, for roles that work with them: full NIK and KK."""
+    """One person: the NIK and KK in full for the roles that need them, masked for the others
+    (core/registry/privacy.py decides and audits)."""
 
     nik = fields.String()
     nomor_kk = fields.String(allow_none=True)
     alamat = fields.String(allow_none=True)
     created_at = UtcDateTime()
+    dianonimkan_pada = UtcDateTime(allow_none=True)
     warnings = fields.List(fields.String(), dump_default=[])
+
+
+class AnonymiseSchema(Schema):
+    alasan = fields.String(
+        required=True, validate=validate.Length(min=10, max=500),
+        metadata={"description": "alasan anonimisasi, mis. permohonan tercatat subjek data (UU 27/2022 Pasal 8)"},
+    )
+
+
+class PersonExportSchema(Schema):
+    """All of one person's data (UU 27/2022 Pasal 7 and Pasal 13 ayat (1))."""
+
+    dasar_hukum = fields.String()
+    diekspor_pada = fields.String()
+    kabupaten_kota = fields.String()
+    orang = fields.Dict()
+    keluarga = fields.Dict(allow_none=True)
+    kasus = fields.List(fields.Dict(), metadata={"description": "kasus beserta riwayat, petugas dan rujukannya"})
+    layanan = fields.Dict(metadata={"description": "data setiap layanan (plugin) tentang orang ini"})
 
 
 class PersonQuerySchema(Schema):
@@ -92,6 +113,13 @@ class HouseholdSchema(Schema):
     nomor_kk = fields.String(required=True, validate=DIGITS_16)
     alamat = fields.String(load_default=None, validate=validate.Length(max=500))
     kode_wilayah = fields.String(load_default=None, validate=region_code)
+
+
+class HouseholdShownSchema(HouseholdSchema):
+    """A household as answered: the KK may be masked (e.g. `6311**********01`), so the input's
+    16-digit pattern does not describe it."""
+
+    nomor_kk = fields.String(metadata={"description": "lengkap, atau disamarkan bagi peran yang tidak memerlukannya"})
 
 
 class OrganizationSchema(Schema):

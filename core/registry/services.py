@@ -8,6 +8,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from core import audit
+from core.crypto import KK, NIK, blind_index
 from core.db import get_owned
 from core.errors import Conflict, InvalidInput, NotFound
 from core.registry.models import Household, Organization, Person
@@ -37,17 +38,26 @@ def _require_household(session: Session, household_id: uuid.UUID | None) -> None
 
 def create_person(session: Session, values: dict[str, Any]) -> tuple[Person, list[str]]:
     warnings = _check_person(values)
-    if session.scalar(select(Person.id).where(Person.nik == values["nik"])) is not None:
+    if find_person_id(session, values["nik"]) is not None:
         raise Conflict("nik_sudah_terdaftar", "NIK ini sudah terdaftar di kabupaten/kota ini.")
     _require_household(session, values.get("household_id"))
     person = Person(**values)
     session.add(person)
     session.flush()
-    audit.record(session, "person.create", "person", person.id, {"nama": person.nama})
+    # No name or number: the audit log is append-only, so it could never be anonymised.
+    audit.record(session, "person.create", "person", person.id, {})
     return person, warnings
 
 
+def find_person_id(session: Session, nik: str) -> uuid.UUID | None:
+    """The id of the tenant's person with this NIK, found through its blind index."""
+    return session.scalar(select(Person.id).where(Person.nik_index == blind_index(nik, NIK)))
+
+
 def update_person(session: Session, person: Person, values: dict[str, Any]) -> tuple[Person, list[str]]:
+    if person.dianonimkan_pada is not None:
+        # Writing a name or NIK back would undo the anonymisation.
+        raise Conflict("sudah_dianonimkan", "Data orang ini telah dianonimkan dan tidak dapat diubah lagi.")
     merged = {
         "nik": values.get("nik", person.nik),
         "tanggal_lahir": values.get("tanggal_lahir", person.tanggal_lahir),
@@ -56,7 +66,7 @@ def update_person(session: Session, person: Person, values: dict[str, Any]) -> t
     }
     warnings = _check_person(merged)
     if "nik" in values and values["nik"] != person.nik:
-        if session.scalar(select(Person.id).where(Person.nik == values["nik"])) is not None:
+        if find_person_id(session, values["nik"]) is not None:
             raise Conflict("nik_sudah_terdaftar", "NIK ini sudah terdaftar di kabupaten/kota ini.")
     _require_household(session, values.get("household_id"))
     # The audit entry names the fields changed, never the NIK values themselves.
@@ -79,7 +89,7 @@ def get_person(session: Session, person_id: uuid.UUID) -> Person:
 def persons_query(q: str | None = None, nik: str | None = None) -> Select[tuple[Person]]:
     stmt = select(Person).order_by(Person.nama, Person.id)
     if nik:
-        stmt = stmt.where(Person.nik == nik)
+        stmt = stmt.where(Person.nik_index == blind_index(nik, NIK))
     if q:
         # autoescape: a "%" or "_" typed by the user is searched for, not a wildcard.
         stmt = stmt.where(Person.nama.icontains(q, autoescape=True))
@@ -87,7 +97,7 @@ def persons_query(q: str | None = None, nik: str | None = None) -> Select[tuple[
 
 
 def create_household(session: Session, values: dict[str, Any]) -> Household:
-    if session.scalar(select(Household.id).where(Household.nomor_kk == values["nomor_kk"])) is not None:
+    if session.scalar(select(Household.id).where(Household.nomor_kk_index == blind_index(values["nomor_kk"], KK))) is not None:
         raise Conflict("kk_sudah_terdaftar", "Nomor KK ini sudah terdaftar di kabupaten/kota ini.")
     household = Household(**values)
     session.add(household)

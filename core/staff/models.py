@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, String, UniqueConstraint, Uuid
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint, Uuid, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import UTCDateTime, Base, TenantEntity, Timestamped, new_id
@@ -25,6 +25,7 @@ class User(Timestamped, Base):
     """A person who logs in. Platform-owned: one account may hold roles in several tenants."""
 
     __tablename__ = "users"
+    __table_args__ = (Index("ix_users_oidc_subject", "oidc_subject", unique=True),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     username: Mapped[str] = mapped_column(String(80), unique=True)
@@ -32,6 +33,11 @@ class User(Timestamped, Base):
     password_hash: Mapped[str] = mapped_column(String(300))
     is_platform_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     aktif: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Signs in through the region's identity provider (OpenID Connect, core/oidc.py): no local
+    # password, roles set from the provider's claim at every login.
+    eksternal: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The provider's `sub`: stable where a username may be renamed or reassigned.
+    oidc_subject: Mapped[str | None] = mapped_column(String(255))
 
 
 class Membership(Timestamped, Base):
@@ -66,6 +72,19 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class LoginFailure(Base):
+    """Failed logins of one username, counted in the database so a lockout holds across every
+    web pod. Keyed by the username as typed — known or not — so that locking out reveals
+    nothing about which accounts exist."""
+
+    __tablename__ = "login_failures"
+
+    username: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class StaffCredential(Timestamped, TenantEntity, Base):

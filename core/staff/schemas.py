@@ -12,6 +12,25 @@ class LoginSchema(Schema):
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
 
 
+class OidcLoginSchema(Schema):
+    id_token = fields.String(
+        required=True, load_only=True, validate=validate.Length(min=1, max=20000),
+        metadata={"description": "ID token (JWT) dari penyedia identitas OpenID Connect"},
+    )
+
+
+class PasswordChangeSchema(Schema):
+    kata_sandi_lama = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=200))
+    kata_sandi_baru = fields.String(
+        required=True, load_only=True, validate=validate.Length(min=1, max=200),
+        metadata={"description": "minimal 10 karakter, tidak memuat nama pengguna, bukan kata sandi yang umum"},
+    )
+
+
+class RevokedTokensSchema(Schema):
+    token_dicabut = fields.Integer(metadata={"description": "jumlah token yang dicabut"})
+
+
 class TokenSchema(Schema):
     token = fields.String()
     expires_at = fields.DateTime()
@@ -22,6 +41,7 @@ class MeSchema(Schema):
     username = fields.String()
     nama = fields.String()
     is_platform_admin = fields.Boolean()
+    eksternal = fields.Boolean(metadata={"description": "masuk melalui penyedia identitas (OpenID Connect)"})
     tenants = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
 
 

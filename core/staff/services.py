@@ -5,22 +5,36 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core import audit
 from core.db import utcnow
 from core.errors import Conflict, InvalidInput, NotFound, Unauthorized
+from core.staff import lockout
+from core.staff.lockout import LockoutPolicy
 from core.staff.models import ROLES, ApiToken, Membership, StaffCredential, User
-from core.staff.passwords import hash_password, password_problems, verify_password
+from core.staff.passwords import dummy_hash, hash_password, is_usable, password_problems, verify_password
 from core.tenancy.models import Tenant
 
-# A fixed hash to verify against when the user does not exist, so that a wrong username and a
-# wrong password take the same time (no user enumeration by timing).
-_DUMMY_HASH = hash_password("kesos-dummy-password")
+# The password of an account that signs in through the identity provider: matches nothing.
+EXTERNAL_PASSWORD = "!eksternal"
+
+
+class LoginFailed(Unauthorized):
+    """A refused login: the same answer for an unknown user, a wrong password, a deactivated or
+    an external account, so nobody can find out which usernames exist."""
+
+    code = "login_gagal"
+    message = "Nama pengguna atau kata sandi salah."
+
+
+class WrongCurrentPassword(InvalidInput):
+    def __init__(self) -> None:
+        super().__init__({"kata_sandi_lama": ["Kata sandi saat ini salah."]})
 
 
 def _token_hash(token: str) -> str:
@@ -49,13 +63,61 @@ def create_user(
     return user
 
 
-def login(session: Session, username: str, password: str, ttl_hours: int) -> IssuedToken:
+def upsert_external_user(session: Session, *, subject: str, username: str, nama: str) -> User:
+    """The account of the identity provider's subject `sub`, created at its first login.
+
+    A username already held by another account (a local one, or another subject's) is refused:
+    a provider user must not take over an account by choosing its name."""
+    user = session.scalar(select(User).where(User.oidc_subject == subject))
+    if user is not None:
+        if user.nama != nama:
+            user.nama = nama
+        return user
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise Conflict(
+            "nama_pengguna_bentrok",
+            f"Nama pengguna '{username}' sudah dipakai akun lain di Kesos. Hubungi admin platform.",
+        )
+    user = User(
+        username=username, nama=nama, password_hash=EXTERNAL_PASSWORD, is_platform_admin=False,
+        eksternal=True, oidc_subject=subject,
+    )
+    session.add(user)
+    session.flush()
+    audit.record(session, "user.create", "user", user.id, {"username": username, "eksternal": True})
+    return user
+
+
+def login(
+    session: Session,
+    username: str,
+    password: str,
+    ttl_hours: int,
+    *,
+    policy: LockoutPolicy | None = None,
+    now: datetime | None = None,
+) -> IssuedToken:
+    """A token for the right password; LoginFailed otherwise, AccountLocked (429) while the
+    username is locked — even for the right password.
+
+    A refusal has counted a failure on `session`: the caller commits it although the request
+    fails, or the count would be rolled back with the request."""
+    now = now or lockout.clock()
+    lockout.check_not_locked(session, username, now)
     user = session.scalar(select(User).where(User.username == username))
-    ok = verify_password(password, user.password_hash if user else _DUMMY_HASH)
-    if user is None or not ok or not user.aktif:
-        raise Unauthorized("login_gagal", "Nama pengguna atau kata sandi salah.")
+    usable = user is not None and is_usable(user.password_hash)
+    # Every refusal costs one hash, whether the user exists or not (no enumeration by timing).
+    ok = verify_password(password, user.password_hash if user is not None and usable else dummy_hash())
+    if user is None or not usable or not ok or not user.aktif:
+        lockout.record_failure(session, username, now, policy or LockoutPolicy())
+        raise LoginFailed()
+    lockout.clear_failures(session, username)
+    return issue_token(session, user, ttl_hours, now=now)
+
+
+def issue_token(session: Session, user: User, ttl_hours: int, *, now: datetime | None = None) -> IssuedToken:
     token = secrets.token_urlsafe(32)
-    now = utcnow()
+    now = now or utcnow()
     expires = now + timedelta(hours=ttl_hours)
     session.add(ApiToken(token_hash=_token_hash(token), user_id=user.id, created_at=now, expires_at=expires))
     return IssuedToken(token, expires, user)
@@ -78,6 +140,49 @@ def revoke_token(session: Session, token: str) -> None:
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
     if row is not None and row.revoked_at is None:
         row.revoked_at = utcnow()
+
+
+def revoke_all_tokens(session: Session, user: User, *, except_token: str | None = None, reason: str) -> int:
+    """Revoke every live token of `user` (all devices), optionally keeping the one in use;
+    audited with `reason`. Returns how many were revoked."""
+    stmt = update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+    if except_token is not None:
+        stmt = stmt.where(ApiToken.token_hash != _token_hash(except_token))
+    result = session.execute(stmt.values(revoked_at=utcnow()).execution_options(synchronize_session=False))
+    count = int(result.rowcount or 0)  # type: ignore[attr-defined]
+    audit.record(session, "user.tokens_revoked", "user", user.id, {"username": user.username, "alasan": reason, "jumlah": count})
+    return count
+
+
+def change_password(
+    session: Session,
+    user: User,
+    current_password: str,
+    new_password: str,
+    *,
+    keep_token: str,
+    policy: LockoutPolicy | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Change my own password: the current one is checked like a login (a stolen token cannot
+    guess it without being locked out), the new one against the policy; every other token of
+    mine is revoked."""
+    now = now or lockout.clock()
+    lockout.check_not_locked(session, user.username, now)
+    if user.eksternal or not is_usable(user.password_hash):
+        raise Conflict("akun_eksternal", "Akun ini masuk melalui penyedia identitas; kata sandinya diubah di sana.")
+    if not verify_password(current_password, user.password_hash):
+        lockout.record_failure(session, user.username, now, policy or LockoutPolicy())
+        raise WrongCurrentPassword()
+    problems = password_problems(new_password, user.username)
+    if new_password == current_password:
+        problems.append("Kata sandi baru harus berbeda dari kata sandi saat ini.")
+    if problems:
+        raise InvalidInput({"kata_sandi_baru": problems})
+    lockout.clear_failures(session, user.username)
+    user.password_hash = hash_password(new_password)
+    audit.record(session, "user.password", "user", user.id, {"username": user.username})
+    revoke_all_tokens(session, user, except_token=keep_token, reason="ganti_kata_sandi")
 
 
 def roles_in(session: Session, user_id: uuid.UUID, tenant_id: uuid.UUID) -> frozenset[str]:

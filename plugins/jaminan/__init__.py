@@ -80,3 +80,17 @@ def kesos_referral_received(session: Any, tenant: Any, referral: Any, case: Any)
     from .rujukan import terima
 
     return terima(session, tenant, referral, case)
+
+
+@hookimpl
+def kesos_person_exported(session: Any, tenant: Any, person: Any) -> dict[str, Any] | None:
+    from .privasi import ekspor
+
+    return ekspor(session, person)
+
+
+@hookimpl
+def kesos_person_anonymising(session: Any, tenant: Any, person: Any) -> None:
+    from .privasi import simpan_penyaluran
+
+    simpan_penyaluran(session, person)

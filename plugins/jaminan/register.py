@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
-from core.sdk import Importer, new_id, parse_nik, utcnow
+from core.sdk import NIK, Importer, blind_index, new_id, parse_nik, utcnow
 
 from .models import RegisterPenerima
 
@@ -31,13 +31,17 @@ def _parse(raw: dict[str, Any]) -> dict[str, Any]:
 
 
 def _refuse(session: Any, rows: list[dict[str, Any]], _parameter: dict[str, Any]) -> dict[str, str]:
-    niks = [r["nik"] for r in rows]
-    return {nik: "NIK sudah ada dalam data ini." for nik in session.scalars(select(RegisterPenerima.nik).where(RegisterPenerima.nik.in_(niks)))}
+    by_index = {blind_index(r["nik"], NIK): r["nik"] for r in rows}  # the NIK column is encrypted
+    found = session.scalars(select(RegisterPenerima.nik_index).where(RegisterPenerima.nik_index.in_(by_index)))
+    return {by_index[index]: "NIK sudah ada dalam data ini." for index in found}
 
 
 def _write(session: Any, tenant_id: uuid.UUID, rows: list[dict[str, Any]], _parameter: dict[str, Any]) -> None:
     now = utcnow()
-    session.execute(insert(RegisterPenerima), [r | {"id": new_id(), "tenant_id": tenant_id, "diimpor_pada": now} for r in rows])
+    # A Core insert: the NIK is encrypted by its column type, its blind index is set here.
+    session.execute(insert(RegisterPenerima), [
+        r | {"id": new_id(), "tenant_id": tenant_id, "nik_index": blind_index(r["nik"], NIK, tenant_id), "diimpor_pada": now} for r in rows
+    ])
 
 
 REGISTER = Importer(

@@ -87,7 +87,8 @@ def terdaftar_di_data_resmi(ctx: CaseContext) -> None:
     if ctx.data["program"] != "bantuan_langsung_berkelanjutan" or not ctx.profile.value("data_terpadu_wajib"):
         return
     person = get_owned(ctx.session, Person, ctx.case.person_id)
-    found = ctx.session.scalar(select(RegisterPenerima.id).where(RegisterPenerima.nik == person.nik)) if person else None
+    # Both blind indexes are of the NIK in this tenant: equal exactly when the NIKs are.
+    found = ctx.session.scalar(select(RegisterPenerima.id).where(RegisterPenerima.nik_index == person.nik_index)) if person else None
     if found is None:
         raise RuleViolation(
             "tidak_ada_di_data_resmi",

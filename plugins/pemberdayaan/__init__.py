@@ -66,3 +66,17 @@ def kesos_load_demo(session: Any, tenant: Any, staff: dict[str, Any]) -> None:
     from . import demo
 
     demo.load(session, tenant, staff)
+
+
+@hookimpl
+def kesos_person_exported(session: Any, tenant: Any, person: Any) -> dict[str, Any] | None:
+    from .privasi import ekspor
+
+    return ekspor(session, person)
+
+
+@hookimpl
+def kesos_person_anonymising(session: Any, tenant: Any, person: Any) -> None:
+    from .privasi import simpan_stimulan
+
+    simpan_stimulan(session, person)

@@ -18,11 +18,13 @@ from typing import Any
 from sqlalchemy import select
 
 from core.sdk import (
+    KK,
     Case,
     Household,
     Organization,
     Person,
     advance_case,
+    blind_index,
     create_household,
     create_organization,
     get_kernel,
@@ -42,7 +44,7 @@ def _k(**bukti: str) -> list[dict[str, str]]:
 def _household(session: Any, tenant: Any) -> Household:
     """The demo family's Kartu Keluarga (the kernel's demo has none)."""
     nomor_kk = f"{tenant.kode_wilayah.replace('.', '')}010509260001"
-    household = session.scalar(select(Household).where(Household.nomor_kk == nomor_kk))
+    household = session.scalar(select(Household).where(Household.nomor_kk_index == blind_index(nomor_kk, KK)))
     if household is None:
         household = create_household(session, {
             "nomor_kk": nomor_kk, "alamat": f"Desa Demo RT 03, {tenant.nama}", "kode_wilayah": f"{tenant.kode_wilayah}.01",

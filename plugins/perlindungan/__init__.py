@@ -72,3 +72,17 @@ def kesos_register_importers() -> list[Any]:
     from .impor import TERDAMPAK
 
     return [TERDAMPAK]
+
+
+@hookimpl
+def kesos_person_exported(session: Any, tenant: Any, person: Any) -> dict[str, Any] | None:
+    from .privasi import ekspor
+
+    return ekspor(session, person)
+
+
+@hookimpl
+def kesos_person_anonymising(session: Any, tenant: Any, person: Any) -> None:
+    from .privasi import simpan_penyaluran
+
+    simpan_penyaluran(session, person)

@@ -16,7 +16,7 @@ from typing import Any
 from marshmallow import Schema, fields
 from sqlalchemy import insert, select
 
-from core.sdk import Importer, Person, insert_persons, new_id, parse_nik, parse_person_row, registered_niks, utcnow
+from core.sdk import NIK, Importer, Person, blind_index, insert_persons, new_id, parse_nik, parse_person_row, registered_niks, utcnow
 
 from . import services
 from .models import Terdampak
@@ -42,10 +42,11 @@ def _parse(raw: dict[str, Any]) -> dict[str, Any]:
 
 
 def _attached(session: Any, kejadian_id: uuid.UUID, niks: list[str]) -> set[str]:
-    return set(session.scalars(
-        select(Person.nik).join(Terdampak, Terdampak.person_id == Person.id)
-        .where(Terdampak.kejadian_id == kejadian_id, Person.nik.in_(niks))
-    ))
+    by_index = {blind_index(nik, NIK): nik for nik in niks}  # the NIK column is encrypted
+    return {by_index[index] for index in session.scalars(
+        select(Person.nik_index).join(Terdampak, Terdampak.person_id == Person.id)
+        .where(Terdampak.kejadian_id == kejadian_id, Person.nik_index.in_(by_index))
+    )}
 
 
 def _refuse(session: Any, rows: list[dict[str, Any]], parameter: dict[str, Any]) -> dict[str, str]:

@@ -22,6 +22,7 @@ from core.sdk import (
     case_profile,
     get_owned,
     local_today,
+    mask_nik,
     open_case,
     record_audit,
     tenant_profile,
@@ -164,7 +165,8 @@ def _penerima(session: Any, case: Case) -> str:
         person = get_owned(session, Person, case.person_id)
         return person.nama if person else str(case.person_id)
     household = get_owned(session, Household, case.household_id)
-    return f"KK {household.nomor_kk}" if household else str(case.household_id)
+    # The ledger keeps a label, not the KK number: that is encrypted in the registry.
+    return f"KK {mask_nik(household.nomor_kk)}" if household else str(case.household_id)
 
 
 def salurkan(session: Any, kernel: Any, tenant: Tenant, case: Case, body: dict[str, Any], actor_id: uuid.UUID) -> Penyaluran:

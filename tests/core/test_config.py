@@ -7,6 +7,8 @@ import pytest
 from core.config import DEFAULT_SECRET_KEY, PROJECT_ROOT, ConfigError, load_settings
 
 STRONG_KEY = "x7Gq2LmN9pRt4VwZ8bCd1FhJ5kMs3QyU6aEe0iOo"  # 40 chars, not the default
+# Production also needs the NIK/KK encryption keys (tests/security/test_personal_data.py).
+DATA_KEYS = {"KESOS_DATA_KEYS": "k1:" + "A" * 43 + "=", "KESOS_BLIND_INDEX_KEY": "B" * 43 + "="}
 
 
 def test_no_variables_means_sqlite_under_instance_and_inline_jobs() -> None:
@@ -80,7 +82,7 @@ def test_production_refuses_a_short_secret() -> None:
 
 
 def test_production_accepts_a_strong_secret() -> None:
-    s = load_settings(environ={"KESOS_ENV": "production", "SECRET_KEY": STRONG_KEY})
+    s = load_settings(environ={"KESOS_ENV": "production", "SECRET_KEY": STRONG_KEY, **DATA_KEYS})
     assert s.is_production and s.secret_key == STRONG_KEY
 
 
@@ -133,7 +135,7 @@ def test_production_is_recognised_whatever_its_case(raw: str) -> None:
     # Otherwise "Production" would silently skip the secret checks.
     with pytest.raises(ConfigError, match="SECRET_KEY"):
         load_settings(environ={"KESOS_ENV": raw})
-    assert load_settings(environ={"KESOS_ENV": raw, "SECRET_KEY": STRONG_KEY}).is_production
+    assert load_settings(environ={"KESOS_ENV": raw, "SECRET_KEY": STRONG_KEY, **DATA_KEYS}).is_production
 
 
 @pytest.mark.parametrize("raw", ["prod", "produksi", "staging"])
@@ -147,7 +149,7 @@ def test_empty_environment_name_means_development() -> None:
 
 
 def test_a_strong_secret_given_as_an_override_is_accepted_in_production() -> None:
-    s = load_settings(environ={"KESOS_ENV": "production"}, secret_key=STRONG_KEY)
+    s = load_settings(environ={"KESOS_ENV": "production", **DATA_KEYS}, secret_key=STRONG_KEY)
     assert s.is_production and s.secret_key == STRONG_KEY
 
 

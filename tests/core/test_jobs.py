@@ -215,8 +215,13 @@ def test_rq_cron_config_registers_the_daily_tick() -> None:
     scheduler = CronScheduler(connection=Redis.from_url(REDIS_URL))  # no connection is made here
     scheduler.load_config_from_file("core.rq_cron")
     jobs = {job.name: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {"kesos-daily-tick"}
+    assert set(jobs) == {"kesos-daily-tick", "kesos-kirim-ulang-pekerjaan"}
     tick = jobs["kesos-daily-tick"]
     assert tick.func_name == "core.tick.daily_tick_job"
     assert tick.cron == "30 0 * * *"
     assert tick.queue_name == load_settings().queue_name
+    # Jobs whose dispatch was lost after their request committed are sent again within minutes.
+    requeue = jobs["kesos-kirim-ulang-pekerjaan"]
+    assert requeue.func_name == "core.jobs.requeue_stale_job"
+    assert requeue.cron == "*/5 * * * *"
+    assert requeue.queue_name == load_settings().queue_name

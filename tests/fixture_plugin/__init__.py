@@ -151,3 +151,21 @@ def kesos_load_demo(session: Any, tenant: Any, staff: dict[str, Any]) -> None:
 @hookimpl
 def kesos_report_generated(session: Any, tenant: Any, report: str, result: dict[str, Any]) -> None:
     _note(session, f"laporan {report} selesai")
+
+
+def _fixture_cases(session: Any, person: Any) -> list[Any]:
+    return list(session.scalars(select(Case).where(Case.plugin == "fixture", Case.person_id == person.id).order_by(Case.opened_at)))
+
+
+@hookimpl
+def kesos_person_exported(session: Any, tenant: Any, person: Any) -> dict[str, Any] | None:
+    cases = _fixture_cases(session, person)
+    return {"kasus_uji": [{"id": c.id, "keterangan": c.data.get("keterangan", "")} for c in cases]} if cases else None
+
+
+@hookimpl
+def kesos_person_anonymising(session: Any, tenant: Any, person: Any) -> None:
+    # A case opened with keterangan "simpan" stands for a record the law says to keep.
+    if any(c.data.get("keterangan") == "simpan" for c in _fixture_cases(session, person)):
+        raise RuleViolation("uji_wajib_disimpan", "Kasus uji ini wajib disimpan.", "Peraturan Uji Pasal 1")
+    _note(session, f"anonimisasi {person.id}")

@@ -375,10 +375,13 @@ def test_a_tks_can_create_persons(client, make, officer):
     assert r.status_code == 201, r.get_json()
 
 
-def test_lks_operator_cannot_create_organizations_but_can_read_them(client, make, officer):
+def test_lks_operator_neither_creates_nor_lists_organizations(client, make, officer):
+    """An operator's own LKS is reached through the lks routes; the registry of every
+    organisation (addresses, NPWP) is not theirs to read."""
     operator = make.user("operator-lks", {A_SLUG: ["lks_operator"]})
     error_of(client.post(url(A_SLUG, "organizations"), json={"nama": "LKS Baru", "jenis": "lks"}, headers=operator.headers), 403)
-    assert client.get(url(A_SLUG, "organizations"), headers=operator.headers).status_code == 200
+    error_of(client.get(url(A_SLUG, "organizations"), headers=operator.headers), 403)
+    assert client.get(url(A_SLUG, "organizations"), headers=officer.headers).status_code == 200
 
 
 def test_created_at_is_shown_in_utc_on_every_backend(client, officer):
