@@ -65,7 +65,9 @@ def register_security(app: Flask, settings: Settings) -> None:
         endpoint = request.endpoint or ""
         if endpoint.rsplit(".", 1)[-1] == SWAGGER_UI_ENDPOINT and response.mimetype == "text/html":
             headers["Content-Security-Policy"] = swagger_ui_csp(response.get_data(as_text=True))
-        else:
+        elif "Content-Security-Policy" not in headers:
+            # A view that set a stricter policy of its own (the printable LKS letters:
+            # default-src 'none') keeps it.
             headers["Content-Security-Policy"] = CSP
         if request.is_secure:
             headers["Strict-Transport-Security"] = HSTS
