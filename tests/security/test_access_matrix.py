@@ -403,7 +403,9 @@ def test_the_declared_permission_of_each_view_grants_exactly_the_expected_roles(
         elif access == PUBLIC and is_tenant_scoped(path) and declared != PUBLIC:
             # A tenant route is open to anonymous callers only when marked @public.
             wrong.append(f"{method} {path}: declared {declared!r}, expected @public")
-        elif access in (PUBLIC, AUTHENTICATED) and not is_tenant_scoped(path) and declared is not None:
+        elif access == PUBLIC and not is_tenant_scoped(path) and declared not in (None, PUBLIC):
+            wrong.append(f"{method} {path}: declared {declared!r}, expected no permission (public)")
+        elif access == AUTHENTICATED and not is_tenant_scoped(path) and declared is not None:
             wrong.append(f"{method} {path}: declared {declared!r}, expected any logged-in user")
     assert not wrong, "\n".join(wrong)
 
