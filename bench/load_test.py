@@ -99,6 +99,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="seconds a user waits between two tasks (default 0.5 1.5)")
     p.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
     p.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker, -k gthread (default 4)")
+    p.add_argument("--keep-alive", type=int, default=10,
+                   help="gunicorn keep-alive seconds; longer than a user's wait, so an idle connection is not closed under it (default 10)")
     p.add_argument("--port", type=int, default=0, help="loopback port for gunicorn (default: a free one)")
     p.add_argument("--redis-url", default=os.environ.get("KESOS_TEST_REDIS_URL", "redis://127.0.0.1:6379/0"))
     p.add_argument("--report-interval", type=float, default=20,
@@ -708,7 +710,7 @@ def main(argv: list[str] | None = None) -> int:
             port = args.port or free_port()
             host = f"http://127.0.0.1:{port}"
             procs.append(start([str(BIN / "gunicorn"), "-w", str(args.workers), "-k", "gthread", "--threads", str(args.threads),
-                                "-b", f"127.0.0.1:{port}", "wsgi:app"], env, logs[0]))
+                                "--keep-alive", str(args.keep_alive), "-b", f"127.0.0.1:{port}", "wsgi:app"], env, logs[0]))
             procs.append(start([str(BIN / "rq"), "worker", "--with-scheduler", "-n", queue, "--url", args.redis_url, queue], env, logs[1]))
             wait_ready(host, procs, logs)
             print(f"database {db.name}: migrated in {t1 - t0:.0f} s, {len(TENANTS)} tenants × {officers_per_tenant} officers in {t2 - t1:.0f} s; "
