@@ -1,6 +1,7 @@
 """Schema migrations: the functions behind `kesos db` (and `/readyz`'s pending check).
 
-One Alembic environment (`migrations/`): core revisions in `migrations/versions`, each plugin's
+One Alembic environment (`core/migrations/`, inside the package so a wheel carries it): core
+revisions in `core/migrations/versions`, each plugin's
 own branch in its own directory, all applied with `upgrade heads` (DESIGN.md, "Migrations").
 On PostgreSQL the upgrade also enforces the third layer of tenancy (principle 4): every
 tenant-owned table must have row-level security enabled, forced and with a policy, and the app
@@ -22,10 +23,9 @@ from sqlalchemy import Connection, create_engine, pool, text
 from sqlalchemy.engine import make_url
 
 import core.models  # noqa: F401  (tenant_owned_tables() must see every kernel model)
-from core.config import PROJECT_ROOT
 from core.db import tenant_owned_tables
 
-MIGRATIONS_DIR: Path = PROJECT_ROOT / "migrations"
+MIGRATIONS_DIR: Path = Path(__file__).resolve().parent / "migrations"
 CORE_VERSIONS_DIR: Path = MIGRATIONS_DIR / "versions"
 
 # History is append-only (principle 8): the app role may INSERT and SELECT these, nothing more.
