@@ -4,17 +4,20 @@ Idempotent and catching up: a (tenant, plugin, day) that has run is recorded in
 `daily_tick_runs` and never runs again; a tick after missed days runs each missed day in order.
 Each (tenant, plugin, day) is its own transaction, so one plugin's failure neither blocks nor
 half-writes another's.
+
+The tick also forgets what no longer protects anything (`prune`): login failures whose window
+and lockout are long over, and idempotency keys of jobs done a month ago.
 """
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from core.db import tenant_context
+from core.db import tenant_context, utcnow
 from core.kernel import Kernel, get_kernel
 from core.tenancy.models import DailyTickRun, Tenant, TenantPlugin
 
@@ -23,6 +26,12 @@ log = logging.getLogger(__name__)
 # A tenant enabling a plugin starts that plugin's days from today; a deployment that was down
 # catches up at most this many days (older days are not worth replaying).
 MAX_CATCH_UP_DAYS = 31
+# A done job's key guards against a late duplicate of that job (an RQ retry, a requeue): those
+# come within minutes; after a month the key guards nothing.
+JOB_KEY_RETENTION = timedelta(days=30)
+# A login failure counts only inside its window and locks only until locked_until; a day later
+# the row says nothing the next failure would not write again.
+LOGIN_FAILURE_RETENTION = timedelta(days=1)
 
 
 @dataclass
@@ -59,7 +68,32 @@ def run_daily_tick(today: date | None = None, kernel: Kernel | None = None) -> T
                     log.exception("daily tick failed for %s/%s/%s", slug, plugin, day)
                     result.failed.append((slug, plugin, day, str(exc)))
                     break  # later days of this plugin wait for this one: order matters
+    prune(kernel, [tenant_id for tenant_id, _ in tenants])
     return result
+
+
+def prune(kernel: Kernel, tenant_ids: list, now: datetime | None = None) -> tuple[int, int]:  # type: ignore[type-arg]
+    """Delete expired login failures and done job keys; returns how many of each."""
+    from core.jobs import JobKey
+    from core.staff.models import LoginFailure
+
+    now = now or utcnow()
+    cutoff = now - LOGIN_FAILURE_RETENTION
+    with kernel.db.unit_of_work() as session:  # a platform table: no tenant
+        failures = session.execute(
+            delete(LoginFailure).where(
+                LoginFailure.window_started_at < cutoff,
+                or_(LoginFailure.locked_until.is_(None), LoginFailure.locked_until < cutoff),
+            )
+        ).rowcount
+    keys = 0
+    for tenant_id in tenant_ids:  # job keys are tenant rows: RLS lets each tenant delete its own
+        with kernel.db.unit_of_work(tenant_id) as session:
+            keys += session.execute(
+                delete(JobKey).where(JobKey.status == "done", JobKey.done_at < now - JOB_KEY_RETENTION)
+            ).rowcount
+    log.info("daily tick pruned %d expired login failures and %d done job keys", failures, keys)
+    return failures, keys
 
 
 def _days_to_run(last: date | None, today: date, enabled_on: date | None = None) -> list[date]:

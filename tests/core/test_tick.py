@@ -222,3 +222,42 @@ def test_days_a_plugin_was_switched_off_are_not_replayed(kernel, make):
             s.get(TenantPlugin, (tenant.id, "fixture")).enabled_on = day + timedelta(days=5)
     ran = run_daily_tick(today=day + timedelta(days=7), kernel=kernel).ran
     assert [d for _, _, d in ran] == [day + timedelta(days=5), day + timedelta(days=6), day + timedelta(days=7)]
+
+
+def test_the_tick_forgets_expired_login_failures_and_old_done_job_keys(kernel: Any, make: Factory) -> None:
+    from datetime import datetime, timezone
+
+    from core.db import new_id, tenant_context
+    from core.jobs import JobKey
+    from core.staff.models import LoginFailure
+
+    _tenant(make, "balangan", "63.11")
+    _tenant(make, "tabalong", "63.09")
+    now = datetime.now(timezone.utc)
+    with kernel.db.unit_of_work() as s:
+        s.add_all([
+            LoginFailure(username="lama", failures=2, window_started_at=now - timedelta(days=3)),
+            # Still locked: kept, or the lockout would be lifted by the tick.
+            LoginFailure(username="terkunci", failures=5, window_started_at=now - timedelta(days=3), locked_until=now + timedelta(minutes=5)),
+            LoginFailure(username="baru", failures=1, window_started_at=now - timedelta(minutes=3)),
+        ])
+        tenants = {t.slug: t.id for t in s.scalars(select(Tenant))}
+
+    def key(tenant: str, name: str, status: str, days_ago: int) -> None:
+        at = now - timedelta(days=days_ago)
+        with kernel.db.unit_of_work(tenants[tenant]) as s, tenant_context(tenants[tenant]):
+            s.add(JobKey(key=f"{tenant}-{name}", job="m:f", spec={}, status=status, rq_job_id=str(new_id()),
+                         created_at=at, done_at=at if status == "done" else None))
+
+    for tenant in tenants:
+        key(tenant, "selesai-lama", "done", 40)
+        key(tenant, "selesai-baru", "done", 2)
+        key(tenant, "menunggu-lama", "pending", 40)  # never forgotten: requeue_stale still owes it a run
+
+    run_daily_tick(today=D, kernel=kernel)
+
+    with kernel.db.unit_of_work() as s:
+        assert sorted(s.scalars(select(LoginFailure.username))) == ["baru", "terkunci"]
+    for tenant, tenant_id in tenants.items():
+        with kernel.db.unit_of_work(tenant_id) as s:
+            assert sorted(s.scalars(select(JobKey.key))) == [f"{tenant}-menunggu-lama", f"{tenant}-selesai-baru"]
