@@ -61,6 +61,18 @@ def list_persons(query: dict[str, Any], pagination_parameters: Any) -> Any:
     return paginate(persons_query(**query), pagination_parameters)
 
 
+@persons.post("/cari")
+@require("persons.read")
+@persons.arguments(PersonQuerySchema)
+@persons.response(200, PersonSchema(many=True))
+@persons.paginate()
+def search_persons(query: dict[str, Any], pagination_parameters: Any) -> Any:
+    """Cari penerima pelayanan dengan NIK atau nama di badan permintaan: NIK tidak masuk ke
+    alamat URL, sehingga tidak tercatat di log proxy atau riwayat peramban. Hasilnya sama
+    dengan daftar (NIK disamarkan)."""
+    return paginate(persons_query(**query), pagination_parameters)
+
+
 @persons.post("")
 @require("persons.write")
 @persons.arguments(PersonCreateSchema)

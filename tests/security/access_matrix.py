@@ -68,6 +68,7 @@ ACCESS: dict[tuple[str, str], Access] = {
     # -- registry: persons and households carry NIKs (persons.read / persons.write) -----------
     ("GET", f"{T}/persons"): CASE_WORKERS,
     ("POST", f"{T}/persons"): CASE_WORKERS,
+    ("POST", f"{T}/persons/cari"): CASE_WORKERS,
     ("GET", f"{T}/persons/{{person_id}}"): CASE_WORKERS,
     ("PATCH", f"{T}/persons/{{person_id}}"): CASE_WORKERS,
     # UU 27/2022: all of one person's data, and anonymisation (persons.export / persons.anonymise).

@@ -83,6 +83,19 @@ def test_filters_by_name_and_by_nik(client, officer):
     assert none.get_json() == [] and pagination(none)["total"] == 0
 
 
+def test_search_by_nik_in_the_body_keeps_it_out_of_the_url(client, make, officer):
+    _create(client, officer, SITI)
+    _create(client, officer, AHMAD)
+    _create(client, make.user("petugas-b", {B_SLUG: ["officer"]}), AHMAD, slug=B_SLUG)
+    found = client.post(f"{PERSONS}/cari", json={"nik": NIK_AHMAD}, headers=officer.headers)
+    assert found.status_code == 200 and pagination(found)["total"] == 1  # not the other kabupaten's Ahmad
+    assert [(p["nama"], p["nik"]) for p in found.get_json()] == [("Ahmad Fauzi", "6311**********02")]
+    by_name = client.post(f"{PERSONS}/cari", json={"q": "aminah"}, headers=officer.headers).get_json()
+    assert [p["nama"] for p in by_name] == ["Siti Aminah"]
+    bad = error_of(client.post(f"{PERSONS}/cari", json={"nik": "6311"}, headers=officer.headers), 422, "data_tidak_valid")
+    assert "nik" in bad["errors"]
+
+
 @pytest.mark.parametrize(("query", "field"), [({"q": "a"}, "q"), ({"nik": "6311"}, "nik"), ({"nik": "63110145098700ab"}, "nik")])
 def test_bad_filters_are_field_errors(client, officer, query, field):
     body = error_of(client.get(PERSONS, query_string=query, headers=officer.headers), 422, "data_tidak_valid")
