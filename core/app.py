@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import swagger_ui_bundle
-from flask import Flask, Response, g, jsonify, request, send_from_directory
+from flask import Flask, Response, g, jsonify, redirect, request, send_from_directory, url_for
 from flask_smorest import Api
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
@@ -19,10 +19,12 @@ from core.api.input_guard import check_content, check_path
 from core.api.openapi import build_api
 from core.auth_context import set_actor
 from core.config import PROJECT_ROOT, Settings, data_keyring, load_settings
+from core.console.setup import is_console_request, register_console
 from core.crypto import use_keyring
 from core.db import Database, database_unavailable, set_tenant
 from core.errors import Forbidden, KesosError, NotFound, Unauthorized
 from core.kernel import Kernel, set_process_kernel
+from core.logs import install as install_logging
 from core.plugins import PluginRegistry
 from core.regulations.profiles import ProfileCatalog
 from core.rules import RuleViolation
@@ -63,8 +65,10 @@ def create_app(settings: Settings | None = None, *, extra_plugins: Iterable[tupl
 
     api = build_api(app)  # error responses documented centrally (core/api/openapi.py)
     _register_blueprints(app, api, kernel)
+    register_console(app, kernel)  # the web console at /konsol (core/console/)
     app.before_request(check_path)  # NUL in the path: before the tenant is looked up (core/api/input_guard.py)
     _register_request_cycle(app, kernel)
+    install_logging(app, settings)  # after the cycle: reads the user before its rollback (core/logs.py)
     app.before_request(check_content)  # NUL, JSON depth, content type: after authentication
     _register_error_handlers(app)
     _register_static_docs(app)
@@ -74,9 +78,9 @@ def create_app(settings: Settings | None = None, *, extra_plugins: Iterable[tupl
 
 
 def _register_blueprints(app: Flask, api: Api, kernel: Kernel) -> None:
-    from core.api import audit, auth, calendar, cases, health, imports, persons, plugins, reports, staff, tenants
+    from core.api import audit, auth, calendar, cases, dashboard, health, imports, persons, plugins, reports, staff, tenants
 
-    for module in (auth, tenants, plugins, persons, cases, staff, audit, calendar, reports, imports):
+    for module in (auth, tenants, plugins, persons, cases, staff, audit, calendar, reports, imports, dashboard):
         for blp in module.BLUEPRINTS:
             api.register_blueprint(blp)
     app.register_blueprint(health.bp)
@@ -89,10 +93,12 @@ def _register_blueprints(app: Flask, api: Api, kernel: Kernel) -> None:
 
 
 def _register_request_cycle(app: Flask, kernel: Kernel) -> None:
+    from core.console.auth import console_user
     from core.staff.services import roles_in, user_for_token
     from core.tenancy.models import Tenant
 
     plugin_of: dict[str, str] = app.config["KESOS_PLUGIN_BLUEPRINTS"]
+    console_blueprints: frozenset[str] = app.config["KESOS_CONSOLE_BLUEPRINTS"]
 
     @app.url_value_preprocessor
     def _pop_tenant(endpoint: str | None, values: dict[str, Any] | None) -> None:
@@ -105,7 +111,15 @@ def _register_request_cycle(app: Flask, kernel: Kernel) -> None:
         set_actor(None)
         g.user, g.roles, g.tenant = None, frozenset(), None
         anonymous = is_public(app.view_functions.get(request.endpoint or ""))
-        auth = request.headers.get("Authorization", "")
+        console = request.blueprint in console_blueprints
+        # The console's credential is the login token in its session cookie, never a header.
+        auth = "" if console else request.headers.get("Authorization", "")
+        if console:
+            g.user = console_user(session)  # None when missing, expired or revoked
+            if g.user is not None:
+                set_actor(g.user.id)
+            elif not anonymous:
+                raise Unauthorized()  # a console page: the error handler sends to the login page
         if auth:
             scheme, _, token = auth.partition(" ")
             if scheme.lower() != "bearer" or not token.strip():  # a malformed header is a client bug: say so
@@ -153,6 +167,10 @@ def _register_request_cycle(app: Flask, kernel: Kernel) -> None:
 
 
 def _error(status: int, body: dict[str, Any]) -> Response:
+    if is_console_request():  # the console's pages get HTML pages (core/console/errors.py)
+        from core.console.errors import error_page
+
+        return error_page(status, body)
     response = jsonify(body)
     response.status_code = status
     return response
@@ -166,7 +184,7 @@ def _register_error_handlers(app: Flask) -> None:
     @app.errorhandler(KesosError)
     def _kesos(exc: KesosError) -> Response:
         response = _error(exc.status, exc.to_dict())
-        if exc.status == 401:
+        if exc.status == 401 and not is_console_request():
             response.headers["WWW-Authenticate"] = 'Bearer realm="kesos"'  # RFC 6750 §3
         return response
 
@@ -235,12 +253,5 @@ def _register_static_docs(app: Flask) -> None:
 
     @app.get("/")
     def index() -> Response:
-        return jsonify(
-            {
-                "nama": "Kesos",
-                "keterangan": "Platform layanan kesejahteraan sosial kabupaten/kota",
-                "api": "/api/v1",
-                "openapi": "/api/openapi.json",
-                "dokumentasi": "/api/docs",
-            }
-        )
+        # People type the bare address: the console (the API is under /api/v1, its docs /api/docs).
+        return redirect(url_for("konsol.index"))  # type: ignore[return-value]

@@ -274,6 +274,83 @@ def tick(day: datetime | None) -> None:
         sys.exit(1)
 
 
+def _logs_first() -> None:
+    """The process's logs in their format before the settings are read: a warning while reading
+    them (e.g. the development keys) is then a line like any other, JSON in production."""
+    from core.config import Settings, log_options
+    from core.logs import configure_logging
+
+    try:
+        log_format, log_level = log_options()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    configure_logging(Settings(log_format=log_format, log_level=log_level))
+
+
+def _redis_url(settings: Any, command: str) -> str:
+    if not settings.redis_url:
+        raise click.ClickException(
+            f"REDIS_URL belum diisi: `kesos {command}` membutuhkan Redis (mis. REDIS_URL=redis://redis:6379/0). "
+            "Tanpa REDIS_URL pekerjaan latar belakang dijalankan langsung oleh proses web."
+        )
+    return settings.redis_url  # type: ignore[no-any-return]
+
+
+@main.command("worker")
+@click.option("--queue", "queues", multiple=True, help="antrean yang dikerjakan (boleh diulang; bawaan: KESOS_QUEUE)")
+@click.option("--burst", is_flag=True, default=False, help="berhenti begitu antrean kosong")
+def worker(queues: tuple[str, ...], burst: bool) -> None:
+    """Pekerja latar belakang RQ (core.jobs.Worker, dengan penjadwal ulang RQ) pada antrean
+    KESOS_QUEUE; sama dengan `rq worker -w core.jobs.Worker --with-scheduler <KESOS_QUEUE>`."""
+    from redis import Redis
+    from rq import Queue
+
+    from core.jobs import Worker
+
+    _logs_first()
+    app = _app()  # the kernel every job runs with, built once here, before RQ forks per job
+    k = _kernel(app)
+    url = _redis_url(k.settings, "worker")
+    # Every job the kernel and its plugins enqueue goes through core.jobs on the one queue of
+    # the settings (KESOS_QUEUE): that is the default.
+    names = queues or (k.settings.queue_name,)
+    # No database connection may be shared with the forked work horses: each opens its own.
+    k.db.dispose()
+    connection = Redis.from_url(url)
+    w = Worker([Queue(name, connection=connection) for name in names], connection=connection)
+    w.work(burst=burst, with_scheduler=True, logging_level=k.settings.log_level)
+
+
+@main.command("scheduler")
+def scheduler() -> None:
+    """Penjadwal cron RQ (tick harian 00.30, kirim ulang pekerjaan tiap 5 menit) yang hanya
+    mengantrekan selama memegang kunci pemimpin di Redis: satu per deployment, juga ketika dua
+    pod tumpang tindih saat rolling update."""
+    import signal
+    import threading
+
+    from redis import Redis
+
+    from core.config import load_settings
+    from core.logs import configure_logging
+
+    _logs_first()
+    try:
+        settings = load_settings()
+        from core.rq_cron import cron_jobs  # reads the settings too, on import (for `rq cron`)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    from core.scheduler import LeaderScheduler, lock_key
+
+    configure_logging(settings)
+    url = _redis_url(settings, "scheduler")
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda _signum, _frame: stop.set())
+    leader = LeaderScheduler(Redis.from_url(url), cron_jobs(settings), lock_name=lock_key(settings.queue_name))
+    leader.run(stop)
+
+
 @main.command("run")
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)

@@ -15,6 +15,9 @@ DEFAULT_SECRET_KEY = "kesos-dev-secret-not-for-production"
 ENVIRONMENTS = ("development", "test", "production")
 # Document stores core/storage.py can build; an S3-compatible one implements DocumentStorage.
 STORAGE_BACKENDS = ("local",)
+# Process logs (core/logs.py): one JSON object per line for a log collector, or plain text.
+LOG_FORMATS = ("json", "text")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class ConfigError(RuntimeError):
@@ -107,6 +110,9 @@ class Settings:
     oidc_jwks_file: Path | None = None
     oidc_roles_claim: str = "kesos_roles"
     oidc_username_claim: str = "preferred_username"
+    # Logs on stdout (core/logs.py): "json" (the default with KESOS_ENV=production) or "text".
+    log_format: str = "text"
+    log_level: str = "INFO"
 
     @property
     def is_production(self) -> bool:
@@ -145,6 +151,23 @@ def _job_intervals(value: str | None, default: tuple[int, ...]) -> tuple[int, ..
     if not all(p.isdigit() for p in parts):
         raise ConfigError(f"KESOS_JOB_RETRY_INTERVALS harus daftar detik dipisah koma (mis. 30,120,600), bukan {value!r}.")
     return tuple(int(p) for p in parts)
+
+
+def _default_log_format(env: str) -> str:
+    # JSON where a collector reads the logs (production), text for a person at a terminal.
+    return "json" if env.strip().lower() == "production" else "text"
+
+
+def log_options(environ: dict[str, str] | None = None) -> tuple[str, str]:
+    """KESOS_LOG_FORMAT and KESOS_LOG_LEVEL alone, checked: for a process that must log before
+    it reads (and checks) the rest of the settings, e.g. gunicorn's master."""
+    env = os.environ if environ is None else environ
+    settings = Settings(
+        log_format=(env.get("KESOS_LOG_FORMAT") or "").strip().lower() or _default_log_format(env.get("KESOS_ENV") or ""),
+        log_level=(env.get("KESOS_LOG_LEVEL") or "INFO").strip().upper(),
+    )
+    _check_logs(settings)
+    return settings.log_format, settings.log_level
 
 
 def load_settings(environ: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -186,8 +209,12 @@ def load_settings(environ: dict[str, str] | None = None, **overrides: object) ->
         oidc_jwks_file=Path(env["KESOS_OIDC_JWKS_FILE"]) if env.get("KESOS_OIDC_JWKS_FILE") else None,
         oidc_roles_claim=(env.get("KESOS_OIDC_ROLES_CLAIM") or "kesos_roles").strip(),
         oidc_username_claim=(env.get("KESOS_OIDC_USERNAME_CLAIM") or "preferred_username").strip(),
+        log_format=(env.get("KESOS_LOG_FORMAT") or "").strip().lower(),
+        log_level=(env.get("KESOS_LOG_LEVEL") or "INFO").strip().upper(),
     )
     values.update(overrides)
+    if not values["log_format"]:
+        values["log_format"] = _default_log_format(str(values["env"]))
     settings = Settings(**values)  # type: ignore[arg-type]
     check_settings(settings, secret_from_env=env.get("SECRET_KEY"))
     return settings
@@ -213,6 +240,7 @@ def check_settings(settings: Settings, *, secret_from_env: str | None = None) ->
         raise ConfigError(
             f"KESOS_STORAGE tidak dikenal: {settings.storage_backend!r}. Gunakan salah satu dari: {', '.join(STORAGE_BACKENDS)}."
         )
+    _check_logs(settings)
     _check_oidc(settings)
     data_keyring(settings)  # unusable or (in production) missing keys stop start-up
     if not settings.database_url.startswith(("sqlite", "postgresql")):
@@ -231,6 +259,17 @@ def data_keyring(settings: Settings) -> Any:
         data_keys=settings.data_keys, data_key_id=settings.data_key_id,
         blind_index_key=settings.blind_index_key, production=settings.is_production,
     )
+
+
+def _check_logs(settings: Settings) -> None:
+    if settings.log_format not in LOG_FORMATS:
+        raise ConfigError(
+            f"KESOS_LOG_FORMAT tidak dikenal: {settings.log_format!r}. Gunakan salah satu dari: {', '.join(LOG_FORMATS)}."
+        )
+    if settings.log_level not in LOG_LEVELS:
+        raise ConfigError(
+            f"KESOS_LOG_LEVEL tidak dikenal: {settings.log_level!r}. Gunakan salah satu dari: {', '.join(LOG_LEVELS)}."
+        )
 
 
 def _check_oidc(settings: Settings) -> None:

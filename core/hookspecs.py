@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
     from core.cases.models import Case, CaseEvent, CaseReferral
     from core.cases.workflow import CaseType
+    from core.console.menu import ConsoleContribution
+    from core.dashboard import OverdueDeadlines
     from core.imports import Importer
     from core.registry.models import Person
     from core.regulations.profiles import ProfileSource, RegulationProfile
@@ -117,6 +119,19 @@ def kesos_register_importers() -> list[Importer]:
     how a row is parsed, deduplicated and written). Each is offered at
     `POST /api/v1/tenants/<tenant>/imports/<name>` while the plugin is enabled for the tenant;
     the kernel streams the file, rejects bad rows with their reason and reports progress.
+    """
+
+
+@hookspec
+def kesos_register_console() -> ConsoleContribution | None:
+    """Called once at start-up to collect the plugin's part of the web console (/konsol).
+
+    Returns a `ConsoleContribution(title, menu, blueprints)` (from core.sdk): the service's name
+    as people know it (Indonesian, translated through the console's catalogue when it has the
+    text), its `MenuEntry(label, endpoint, permission)` links, and plain Flask blueprints mounted
+    at `/konsol/<tenant>/<plugin>/`, authenticated by the console's session and CSRF-checked like
+    the console's own pages; or None. A tenant that has the plugin disabled sees none of its
+    menu entries and gets 404 from its console routes, and its data stays.
     """
 
 
@@ -260,4 +275,16 @@ def kesos_report_generated(session: Session, tenant: Tenant, report: str, result
     `report` is the report's name and `result` its data. Returns nothing (e.g. notify the
     Dinas Sosial, archive the yearly report). Runs in a savepoint: an exception undoes the
     hooks' writes and is recorded in the run's `error`; the run stays done.
+    """
+
+
+@hookspec
+def kesos_overdue_deadlines(session: Session, tenant: Tenant, today: datetime.date, limit: int) -> OverdueDeadlines | None:
+    """Called when the tenant's dashboard is built (core/dashboard.py), on the plugins the
+    tenant has enabled, to collect the plugin's deadlines that are past due on `today` (WIB).
+
+    Return `OverdueDeadlines(plugin, jumlah, tertua)`: how many deadlines are overdue and the
+    oldest of them by due date (at most `limit`), each an `OverdueDeadline` saying whether the
+    regulation counts it in hari kerja and citing the article that sets it; None when the plugin
+    has no deadlines. Read only, in a fixed number of queries whatever the number of cases.
     """

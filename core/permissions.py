@@ -36,4 +36,7 @@ KERNEL_PERMISSIONS: dict[str, list[str]] = {
     # Bulk imports carry NIKs: the rejected-rows file too, so not for auditors.
     "imports.read": ["tenant_admin", "officer"],
     "imports.run": ["tenant_admin", "officer"],
+    # The dashboard's open caseload of each Peksos/TKS by name: for those who distribute and
+    # oversee the work. Other case workers (cases.read) see their own row and the totals.
+    "dasbor.beban_kerja": ["tenant_admin", "officer", "auditor"],
 }

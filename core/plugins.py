@@ -86,6 +86,7 @@ class PluginRegistry:
     permissions: dict[str, frozenset[str]] = field(default_factory=dict)
     reports: dict[str, Report] = field(default_factory=dict)
     importers: dict[str, Any] = field(default_factory=dict)
+    console: dict[str, Any] = field(default_factory=dict)  # plugin → ConsoleContribution
     _tenants: dict[uuid.UUID, _TenantEntry] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _single: dict[tuple[str, str], Any] = field(default_factory=dict)
@@ -146,6 +147,7 @@ class PluginRegistry:
                 self.case_types[ct.name] = ct
         self.blueprints = {p: list(b) for p, b in self._per_plugin("kesos_register_blueprints").items()}
         self.profile_sources = dict(self._per_plugin("kesos_register_profiles"))
+        self.console = {p: c for p, c in self._per_plugin("kesos_register_console").items() if p != KERNEL_PLUGIN}
         self.migration_dirs = {p: Path(d) for p, d in self._per_plugin("kesos_register_migrations").items()}
         kernel_tables = _kernel_tables()
         for plugin, models in self._per_plugin("kesos_register_models").items():

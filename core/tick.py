@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core.db import tenant_context, utcnow
 from core.kernel import Kernel, get_kernel
+from core.tenancy.calendar import local_today
 from core.tenancy.models import DailyTickRun, Tenant, TenantPlugin
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ class TickResult:
 
 def run_daily_tick(today: date | None = None, kernel: Kernel | None = None) -> TickResult:
     kernel = kernel or get_kernel()
-    today = today or date.today()
+    today = today or local_today()  # the legal day is Indonesia's (WIB), whatever the server's zone
     result = TickResult()
     with kernel.db.unit_of_work() as session:
         tenants = [(t.id, t.slug) for t in session.scalars(select(Tenant).where(Tenant.aktif.is_(True)).order_by(Tenant.slug))]

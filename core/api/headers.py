@@ -14,7 +14,8 @@ import base64
 import hashlib
 import re
 
-from flask import Flask, Response, request
+from flask import Flask, Response, has_request_context, request
+from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core.config import Settings
@@ -48,13 +49,31 @@ def swagger_ui_csp(html: str) -> str:
     return CSP.replace("script-src 'self'", " ".join(["script-src 'self'", *_script_hashes(html)]))
 
 
+class _SessionCookie(SecureCookieSessionInterface):
+    """Flask's signed cookie session, Secure also whenever the request itself came over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or (has_request_context() and request.is_secure)
+
+
 def register_security(app: Flask, settings: Settings) -> None:
     if settings.proxy_fix:
         n = settings.proxy_fix
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)  # type: ignore[method-assign]
-    # Bearer tokens need no cookie; these are the defaults for the console that comes later
-    # (which must add CSRF protection when it uses a cookie session).
-    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SECURE=True, SESSION_COOKIE_SAMESITE="Lax")
+    # The console's session cookie (the API uses bearer tokens, no cookie): HttpOnly (no script
+    # reads the login token), SameSite=Lax (no cross-site POST carries it; the console checks a
+    # CSRF token too: core/console/csrf.py). Secure on HTTPS and always in production; not on
+    # plain-HTTP development: Chromium (156, checked) keeps Secure cookies from
+    # http://127.0.0.1 and http://localhost ("potentially trustworthy" origins), but drops them
+    # on any other plain-HTTP address, e.g. `kesos run --host 0.0.0.0` opened from a tablet on
+    # the office network, where logging in would then silently fail.
+    app.config.update(
+        SESSION_COOKIE_NAME="kesos_sesi",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SECURE=settings.is_production,
+        SESSION_COOKIE_SAMESITE="Lax",
+    )
+    app.session_interface = _SessionCookie()
 
     @app.after_request
     def _security_headers(response: Response) -> Response:
@@ -71,6 +90,8 @@ def register_security(app: Flask, settings: Settings) -> None:
             headers["Content-Security-Policy"] = CSP
         if request.is_secure:
             headers["Strict-Transport-Security"] = HSTS
-        if request.path.startswith("/api/v1/") and "Cache-Control" not in headers:
+        # Console pages show personal data too (a shared tablet's back button must not replay them).
+        console_page = request.path.startswith("/konsol") and not request.path.startswith("/konsol/aset/")
+        if (request.path.startswith("/api/v1/") or console_page) and "Cache-Control" not in headers:
             headers["Cache-Control"] = "no-store"
         return response

@@ -67,6 +67,15 @@ def kesos_case_advanced(session: Any, case: Any, event: Any, profile: Any) -> No
 
 
 @hookimpl
+def kesos_overdue_deadlines(session: Any, tenant: Any, today: Any, limit: int) -> Any:
+    from core.sdk import get_kernel
+
+    from .dasbor import overdue
+
+    return overdue(session, get_kernel(), tenant, today, limit)
+
+
+@hookimpl
 def kesos_daily(session: Any, tenant: Any, day: Any) -> None:
     from core.sdk import get_kernel
 

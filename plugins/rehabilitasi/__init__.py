@@ -63,6 +63,13 @@ def kesos_register_reports() -> list[Any]:
 
 
 @hookimpl
+def kesos_overdue_deadlines(session: Any, tenant: Any, today: Any, limit: int) -> Any:
+    from .dasbor import overdue
+
+    return overdue(session, today, limit)
+
+
+@hookimpl
 def kesos_daily(session: Any, tenant: Any, day: Any) -> None:
     from core.sdk import get_kernel
 

@@ -18,6 +18,7 @@ from core.config import load_settings
 from core.kernel import get_kernel, set_process_kernel
 from core.sdk import hookimpl
 from core.tenancy.models import DailyTickRun, Tenant
+from core.tenancy.calendar import local_today
 from core.tick import MAX_CATCH_UP_DAYS, daily_tick_job, run_daily_tick
 from tests.factories import Factory
 
@@ -180,7 +181,7 @@ def test_a_failing_day_is_rolled_back_and_retried_without_blocking_others(build_
 def test_the_rq_cron_job_runs_today(kernel: Any, make: Factory) -> None:
     _tenant(make)
     daily_tick_job()  # what `rq cron core.rq_cron` enqueues; uses this process's kernel
-    assert _notes(kernel) == [f"harian {date.today().isoformat()}"]
+    assert _notes(kernel) == [f"harian {local_today().isoformat()}"]  # the day in WIB
 
 
 def test_the_cli_tick_with_a_date(kernel: Any, make: Factory, database_urls: dict[str, str], tenants_dir: Path, tmp_path: Path) -> None:

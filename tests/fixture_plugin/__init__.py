@@ -54,6 +54,17 @@ def kesos_register_blueprints() -> list[Any]:
 
 
 @hookimpl
+def kesos_register_console() -> Any:
+    from core.sdk import ConsoleContribution, MenuEntry
+
+    from .console import bp
+
+    return ConsoleContribution(
+        title="Layanan Uji", menu=[MenuEntry("Catatan uji", "fixture_konsol.catatan", "fixture.notes.read")], blueprints=[bp]
+    )
+
+
+@hookimpl
 def kesos_register_profiles() -> ProfileSource:
     from .schemas import FixtureProfileSchema
 
@@ -169,3 +180,22 @@ def kesos_person_anonymising(session: Any, tenant: Any, person: Any) -> None:
     if any(c.data.get("keterangan") == "simpan" for c in _fixture_cases(session, person)):
         raise RuleViolation("uji_wajib_disimpan", "Kasus uji ini wajib disimpan.", "Peraturan Uji Pasal 1")
     _note(session, f"anonimisasi {person.id}")
+
+
+@hookimpl
+def kesos_overdue_deadlines(session: Any, tenant: Any, today: date, limit: int) -> Any:
+    # The fixture's deadline: a case is registered (leaves "daftar") on the working day it was
+    # opened, so one still in "daftar" after that day (WIB) is overdue, counted in hari kerja.
+    from datetime import datetime, timedelta, timezone
+
+    from core.sdk import OverdueDeadline, OverdueDeadlines
+
+    wib = timezone(timedelta(hours=7))
+    late = (Case.plugin == "fixture", Case.status == "open", Case.stage == "daftar",
+            Case.opened_at < datetime(today.year, today.month, today.day, tzinfo=wib))
+    jumlah = session.scalar(select(func.count()).select_from(Case).where(*late))
+    oldest = session.execute(select(Case.id, Case.opened_at).where(*late).order_by(Case.opened_at, Case.id).limit(limit))
+    return OverdueDeadlines("fixture", jumlah, tuple(
+        OverdueDeadline(cid, "Pendaftaran kasus uji belum diproses", opened.astimezone(wib).date(), True, "Peraturan Uji Pasal 2")
+        for cid, opened in oldest
+    ))

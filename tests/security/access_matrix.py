@@ -112,6 +112,8 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", f"{T}/reports/runs"): ADMIN_OFFICER_AUDITOR,
     ("GET", f"{T}/reports/runs/{{run_id}}"): ADMIN_OFFICER_AUDITOR,
     ("GET", f"{T}/reports/runs/{{run_id}}/files/{{name}}"): ADMIN_OFFICER_AUDITOR,
+    # -- the dashboard (cases.read; named caseloads inside it: dasbor.beban_kerja) -------------
+    ("GET", f"{T}/dasbor"): CASE_WORKERS_AUDITOR,
     # -- bulk imports carry NIKs, the rejected rows too: not for auditors (imports.*) -----------
     ("GET", f"{T}/imports/jenis"): ADMIN_OFFICER,
     ("POST", f"{T}/imports/{{name}}"): ADMIN_OFFICER,

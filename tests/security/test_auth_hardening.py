@@ -346,7 +346,7 @@ def _csp(response: Any) -> dict[str, str]:
 
 @pytest.mark.parametrize(
     "method, path, status",
-    [("get", "/", 200), ("get", "/healthz", 200), ("get", ME, 401), ("get", "/tidak-ada", 404), ("post", LOGIN, 422)],
+    [("get", "/", 302), ("get", "/konsol/masuk", 200), ("get", "/healthz", 200), ("get", ME, 401), ("get", "/tidak-ada", 404), ("post", LOGIN, 422)],
 )
 def test_every_response_carries_the_security_headers(client, method, path, status):
     r = getattr(client, method)(path, json={} if method == "post" else None)
@@ -412,8 +412,12 @@ def test_a_forwarded_proto_header_is_ignored_unless_the_proxy_is_trusted(client,
 
 def test_session_cookie_defaults_for_the_console(app):
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
-    assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    # Secure always in production, and on any HTTPS request (core/api/headers.py); not on the
+    # plain-HTTP development server, where a LAN address would drop a Secure cookie.
+    assert app.config["SESSION_COOKIE_SECURE"] is False
+    assert "Secure" in app.test_client().get("/konsol/masuk", base_url="https://kesos.example").headers["Set-Cookie"]
+    assert "Secure" not in app.test_client().get("/konsol/masuk").headers["Set-Cookie"]
 
 
 

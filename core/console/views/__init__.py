@@ -1,0 +1,3 @@
+"""The console's pages. Thin, as the API's views: read the form, call the same service function
+with the same permission check, render. Importing this package attaches the routes to `bp`."""
+from core.console.views import beranda, layanan, masuk  # noqa: F401
