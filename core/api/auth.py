@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from flask import Response, jsonify, request
@@ -36,12 +35,7 @@ def _locked(exc: AccountLocked) -> Response:
 
 
 def _policy() -> LockoutPolicy:
-    settings = kernel().settings
-    return LockoutPolicy(
-        max_failures=settings.login_max_failures,
-        window=timedelta(minutes=settings.login_window_minutes),
-        lockout=timedelta(minutes=settings.login_lockout_minutes),
-    )
+    return LockoutPolicy.of(kernel().settings)
 
 
 def _bearer() -> str:

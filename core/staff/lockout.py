@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -33,6 +34,15 @@ class LockoutPolicy:
     max_failures: int = 5
     window: timedelta = timedelta(minutes=15)
     lockout: timedelta = timedelta(minutes=15)
+
+    @classmethod
+    def of(cls, settings: Any) -> LockoutPolicy:
+        """The deployment's policy (KESOS_LOGIN_*), the same for the API and the console."""
+        return cls(
+            max_failures=settings.login_max_failures,
+            window=timedelta(minutes=settings.login_window_minutes),
+            lockout=timedelta(minutes=settings.login_lockout_minutes),
+        )
 
 
 class AccountLocked(KesosError):

@@ -1,7 +1,6 @@
 """Logging in and out, choosing a tenant, choosing a language."""
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from flask import Response, g, make_response, redirect, render_template, request, url_for
@@ -23,12 +22,7 @@ from core.staff.services import LoginFailed, login
 
 
 def _policy() -> LockoutPolicy:
-    settings = kernel().settings
-    return LockoutPolicy(
-        max_failures=settings.login_max_failures,
-        window=timedelta(minutes=settings.login_window_minutes),
-        lockout=timedelta(minutes=settings.login_lockout_minutes),
-    )
+    return LockoutPolicy.of(kernel().settings)
 
 
 def _login_page(form: Form, status: int = 200, retry_after: int | None = None) -> Response:
