@@ -77,3 +77,24 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
     return str(value)
+
+
+FILTERS = ("action", "target_type", "target_id", "actor_id")
+
+
+def entries_query(filters: dict[str, Any], since: datetime | None = None, until: datetime | None = None) -> Any:
+    """The tenant's entries, newest first, filtered by exact `FILTERS` values and by [since, until)
+    (aware datetimes: the entries are stored in UTC, and SQLite compares them as text)."""
+    from datetime import timezone
+
+    from sqlalchemy import select
+
+    stmt = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    for key in FILTERS:
+        if key in filters:
+            stmt = stmt.where(getattr(AuditEntry, key) == filters[key])
+    if since is not None:
+        stmt = stmt.where(AuditEntry.at >= since.astimezone(timezone.utc))
+    if until is not None:
+        stmt = stmt.where(AuditEntry.at < until.astimezone(timezone.utc))
+    return stmt

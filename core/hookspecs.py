@@ -205,6 +205,18 @@ def kesos_case_summary(case: Case) -> str | None:
     """
 
 
+@hookspec(firstresult=True)
+def kesos_case_checklist(session: Session, case: Case, profile: RegulationProfile) -> list[dict[str, Any]] | None:
+    """Called by the console's case page for the activities of the case's CURRENT stage, as a
+    checklist (tenant's hook caller: enabled plugins only).
+
+    Returns `[{"label": str, "selesai": bool}, ...]` in the order the regulation lists them —
+    `selesai` when an activity of that kind is recorded in the current stage — or None when the
+    plugin has nothing to list for this case (its case type, or a profile that leaves the
+    activities free). Stops at the first non-None result. Read only: never write here.
+    """
+
+
 # ============================================================================================
 # Personal data (UU 27/2022): called on every installed plugin, enabled for the tenant or not,
 # because a disabled plugin's data stays and is still the person's data.

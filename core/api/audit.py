@@ -5,10 +5,9 @@ from datetime import datetime, timezone
 from typing import Any
 
 from marshmallow import Schema, fields, validate
-from sqlalchemy import select
 
 from core.api.common import paginate, require, tenant_blueprint
-from core.audit import AuditEntry
+from core.audit import entries_query
 from core.registry.schemas import UtcDateTime
 
 blp = tenant_blueprint("audit", __name__, "audit", "Log audit (hanya baca)")
@@ -49,12 +48,6 @@ def _utc(value: datetime) -> datetime:
 @blp.paginate()
 def list_audit(query: dict[str, Any], pagination_parameters: Any) -> Any:
     """Semua perubahan di kabupaten/kota ini, terbaru dahulu."""
-    stmt = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-    for key in ("action", "target_type", "target_id", "actor_id"):
-        if key in query:
-            stmt = stmt.where(getattr(AuditEntry, key) == query[key])
-    if "since" in query:
-        stmt = stmt.where(AuditEntry.at >= _utc(query["since"]))
-    if "until" in query:
-        stmt = stmt.where(AuditEntry.at < _utc(query["until"]))
+    since, until = query.get("since"), query.get("until")
+    stmt = entries_query(query, _utc(since) if since else None, _utc(until) if until else None)
     return paginate(stmt, pagination_parameters)

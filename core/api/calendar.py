@@ -7,10 +7,10 @@ from typing import Any
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
-from core import audit
 from core.api.common import current_tenant, require, session, tenant_blueprint
-from core.errors import Conflict, NotFound
+from core.errors import NotFound
 from core.calendar import TENANT_DAY_OFF_REASON
+from core.tenancy import calendar as days_off
 from core.tenancy.calendar import tenant_calendar
 from core.tenancy.models import TenantDayOff
 
@@ -57,30 +57,19 @@ def list_days_off() -> Any:
 @blp.response(201, DayOffSchema)
 def add_day_off(body: dict[str, Any]) -> Any:
     """Tetapkan hari libur daerah: tenggat hari kerja bergeser karenanya."""
-    s = session()
-    if s.get(TenantDayOff, (current_tenant().id, body["tanggal"])) is not None:
-        raise Conflict("hari_libur_sudah_ada", "Tanggal ini sudah ditetapkan sebagai hari libur.")
-    day = TenantDayOff(**body)
-    s.add(day)
-    s.flush()
-    audit.record(s, "calendar.day_off.add", "day_off", body["tanggal"], body)
-    return day
+    return days_off.add_day_off(session(), current_tenant(), body["tanggal"], body["keterangan"])
 
 
 @blp.delete("/days-off/<string:tanggal>")
 @require("calendar.manage")
 @blp.response(204)
 def remove_day_off(tanggal: str) -> None:
-    s = session()
     try:
         day_value = date.fromisoformat(tanggal)
     except ValueError as exc:
         raise NotFound() from exc
-    day = s.get(TenantDayOff, (current_tenant().id, day_value))
-    if day is None:
+    if not days_off.remove_day_off(session(), current_tenant(), day_value):
         raise NotFound()
-    audit.record(s, "calendar.day_off.remove", "day_off", day_value, {"keterangan": day.keterangan})
-    s.delete(day)
 
 
 @blp.get("/deadline")

@@ -20,7 +20,11 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-EMPTY_TEXT = "Belum ada data"
+from flask_babel import gettext as _
+
+# Fixed texts go through the console's catalogue (`_` at call time): an English page gets English
+# charts; outside a request they stay Indonesian. The labels and numbers passed in are shown as given.
+EMPTY_TEXT = "Belum ada data"  # the msgid of what an empty chart says
 WIDTH = 640
 FONT = 12
 CHAR = FONT * 0.6  # average advance of a sans-serif character, to reserve room for text
@@ -85,8 +89,9 @@ def _fill(cid: str, series: int) -> str:
 def _empty(kind: str, title: str) -> str:
     cid = _chart_id(kind, title, ())
     height = 3 * PAD + 2 * FONT + 24
-    parts = _open(kind, cid, title, f"{title}: {EMPTY_TEXT}.", WIDTH, height)
-    parts.append(f'<text x="{WIDTH / 2:.0f}" y="{height - PAD - 6}" text-anchor="middle" class="kesos-chart__empty">{EMPTY_TEXT}</text>')
+    empty = _("Belum ada data")
+    parts = _open(kind, cid, title, f"{title}: {empty}.", WIDTH, height)
+    parts.append(f'<text x="{WIDTH / 2:.0f}" y="{height - PAD - 6}" text-anchor="middle" class="kesos-chart__empty">{_e(empty)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -115,8 +120,8 @@ def bar_chart(title: str, rows: Sequence[tuple[str, int]], *, desc: str | None =
     written after it."""
     if not rows:
         return _empty("bar", title)
-    labels = [str(label) for label, _ in rows]
-    values = _values([v for _, v in rows])
+    labels = [str(label) for label, _v in rows]
+    values = _values([v for _k, v in rows])
     texts = [format_number(v) for v in values]
     cid = _chart_id("bar", title, tuple(zip(labels, values)))
     label_w = min(max(_text_width(_short(lbl)) for lbl in labels), MAX_LABEL_CHARS * CHAR) + PAD
@@ -129,7 +134,7 @@ def bar_chart(title: str, rows: Sequence[tuple[str, int]], *, desc: str | None =
     top_value = max(values) or 1
     if desc is None:
         biggest = max(range(len(rows)), key=lambda i: values[i])
-        desc = f"Diagram batang, {len(rows)} baris; terbesar {labels[biggest]}: {texts[biggest]}."
+        desc = _("Diagram batang, %(n)s baris; terbesar %(label)s: %(nilai)s.", n=len(rows), label=labels[biggest], nilai=texts[biggest])
     parts = _open("bar", cid, title, desc, width, height)
     for i, (label, value, text) in enumerate(zip(labels, values, texts)):
         y = top + i * ROW
@@ -145,8 +150,8 @@ def bar_chart(title: str, rows: Sequence[tuple[str, int]], *, desc: str | None =
     return "".join(parts)
 
 
-def bar_table(title: str, rows: Sequence[tuple[str, int]], *, label_header: str = "Uraian", value_header: str = "Jumlah") -> Table:
-    return Table(title, (label_header, value_header), tuple((str(label), max(int(v), 0)) for label, v in rows))
+def bar_table(title: str, rows: Sequence[tuple[str, int]], *, label_header: str | None = None, value_header: str | None = None) -> Table:
+    return Table(title, (label_header or _("Uraian"), value_header or _("Jumlah")), tuple((str(label), max(int(v), 0)) for label, v in rows))
 
 
 # -- columns: several series over ordered categories (new and closed cases per month) --------
@@ -157,8 +162,8 @@ def column_chart(title: str, labels: Sequence[str], series: Sequence[tuple[str, 
     "Ditutup"), each column with its value written above it, and a legend."""
     if not labels or not series:
         return _empty("column", title)
-    names = [str(n) for n, _ in series]
-    data = [_values(vs) for _, vs in series]
+    names = [str(n) for n, _v in series]
+    data = [_values(vs) for _k, vs in series]
     if any(len(vs) != len(labels) for vs in data):
         raise ValueError("every series needs one value per label")
     cid = _chart_id("column", title, (tuple(labels), tuple(names), tuple(map(tuple, data))))
@@ -181,7 +186,7 @@ def column_chart(title: str, labels: Sequence[str], series: Sequence[tuple[str, 
     top_value = max((v for vs in data for v in vs), default=0) or 1
     if desc is None:
         totals = ", ".join(f"{n} {format_number(sum(vs))}" for n, vs in zip(names, data))
-        desc = f"Diagram kolom, {len(labels)} kelompok ({labels[0]} sampai {labels[-1]}); jumlah: {totals}."
+        desc = _("Diagram kolom, %(n)s kelompok (%(awal)s sampai %(akhir)s); jumlah: %(jumlah)s.", n=len(labels), awal=labels[0], akhir=labels[-1], jumlah=totals)
     parts = _open("column", cid, title, desc, width, height)
     parts += _legend(cid, names, 2 * PAD + FONT + 8 + FONT)
     for g, label in enumerate(labels):
@@ -211,9 +216,9 @@ def column_chart(title: str, labels: Sequence[str], series: Sequence[tuple[str, 
     return "".join(parts)
 
 
-def column_table(title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[int]]], *, label_header: str = "Bulan") -> Table:
-    data = [_values(vs) for _, vs in series]
-    return Table(title, (label_header, *(str(n) for n, _ in series)), tuple((str(lbl), *(vs[i] for vs in data)) for i, lbl in enumerate(labels)))
+def column_table(title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[int]]], *, label_header: str | None = None) -> Table:
+    data = [_values(vs) for _n, vs in series]
+    return Table(title, (label_header or _("Bulan"), *(str(n) for n, _v in series)), tuple((str(lbl), *(vs[i] for vs in data)) for i, lbl in enumerate(labels)))
 
 
 # -- stacked bars: parts of a whole per row (open and closed cases per stage) -----------------
@@ -224,8 +229,8 @@ def stacked_bar(title: str, rows: Sequence[tuple[str, Sequence[int]]], parts: Se
     "ditutup"); after each bar its numbers are written out by name, e.g. "3 terbuka · 1 ditutup"."""
     if not rows or not parts:
         return _empty("stacked", title)
-    labels = [str(label) for label, _ in rows]
-    data = [_values(vs) for _, vs in rows]
+    labels = [str(label) for label, _v in rows]
+    data = [_values(vs) for _k, vs in rows]
     if any(len(vs) != len(parts) for vs in data):
         raise ValueError("every row needs one value per part")
     names = [str(p) for p in parts]
@@ -240,7 +245,7 @@ def stacked_bar(title: str, rows: Sequence[tuple[str, Sequence[int]]], parts: Se
     top_value = max(sum(vs) for vs in data) or 1
     if desc is None:
         totals = ", ".join(f"{n} {format_number(sum(vs[i] for vs in data))}" for i, n in enumerate(names))
-        desc = f"Diagram batang bertumpuk, {len(rows)} baris; jumlah: {totals}."
+        desc = _("Diagram batang bertumpuk, %(n)s baris; jumlah: %(jumlah)s.", n=len(rows), jumlah=totals)
     out = _open("stacked", cid, title, desc, width, height)
     out += _legend(cid, names, 2 * PAD + FONT + 8 + FONT)
     for i, (label, vs, text) in enumerate(zip(labels, data, texts)):
@@ -257,9 +262,9 @@ def stacked_bar(title: str, rows: Sequence[tuple[str, Sequence[int]]], parts: Se
     return "".join(out)
 
 
-def stacked_table(title: str, rows: Sequence[tuple[str, Sequence[int]]], parts: Sequence[str], *, label_header: str = "Tahap") -> Table:
-    data = [_values(vs) for _, vs in rows]
+def stacked_table(title: str, rows: Sequence[tuple[str, Sequence[int]]], parts: Sequence[str], *, label_header: str | None = None) -> Table:
+    data = [_values(vs) for _n, vs in rows]
     return Table(
-        title, (label_header, *(str(p) for p in parts), "Jumlah"),
-        tuple((str(label), *vs, sum(vs)) for (label, _), vs in zip(rows, data)),
+        title, (label_header or _("Tahap"), *(str(p) for p in parts), _("Jumlah")),
+        tuple((str(label), *vs, sum(vs)) for (label, _v), vs in zip(rows, data)),
     )

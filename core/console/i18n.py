@@ -8,6 +8,7 @@ the services give them: Indonesian, the language of the law.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from flask import Flask, request, session
@@ -26,11 +27,14 @@ def select_locale() -> str:
     return request.accept_languages.best_match(list(LANGUAGES)) or DEFAULT
 
 
-def init_babel(app: Flask) -> None:
+def init_babel(app: Flask, plugin_catalogues: Iterable[Path] = ()) -> None:
+    # Flask-Babel merges the directories in order, a later one winning on the same text: the
+    # kernel's catalogue last, so a plugin cannot change the kernel's words.
+    directories = [str(d) for d in plugin_catalogues] + [str(TRANSLATIONS)]
     Babel(
         app,
         locale_selector=select_locale,
         default_locale=DEFAULT,
         default_timezone="Asia/Jakarta",
-        default_translation_directories=str(TRANSLATIONS),
+        default_translation_directories=";".join(directories),
     )

@@ -77,12 +77,30 @@ def tenant_choices(user: Any) -> list[TenantChoice]:
     return [TenantChoice(t.slug, t.nama, tuple(memberships.get(t.slug, ()))) for t in s.scalars(stmt)]
 
 
+def admin_links(tenant: Tenant) -> list[MenuLink]:
+    """The kernel's own pages (dashboard, staff, audit, days off, reports), each shown to the
+    roles its API permission admits."""
+    pages = [
+        (_("Dasbor"), "konsol.dasbor", "cases.read"),
+        (_("Petugas"), "konsol.staf", "staff.read"),
+        (_("Log audit"), "konsol.audit", "audit.read"),
+        (_("Hari libur"), "konsol.libur", "calendar.read"),
+        (_("Laporan"), "konsol.laporan", "reports.read"),
+    ]
+    return [MenuLink(label, url_for(endpoint, tenant=tenant.slug)) for label, endpoint, permission in pages if has_permission(permission)]
+
+
 def navigation(tenant: Tenant) -> list[MenuLink]:
     """The tenant's menu: the kernel's pages the user's roles allow, then one group per ENABLED
     plugin (its rules page and the entries it contributes): a disabled plugin's group is gone."""
     links = [MenuLink(_("Beranda"), url_for("konsol.beranda", tenant=tenant.slug))]
     if has_permission("plugins.read"):
         links.append(MenuLink(_("Layanan"), url_for("konsol.layanan", tenant=tenant.slug)))
+    if has_permission("cases.read"):
+        links.append(MenuLink(_("Kasus"), url_for("konsol.kasus", tenant=tenant.slug)))
+    if has_permission("persons.write"):
+        links.append(MenuLink(_("Daftarkan penerima layanan"), url_for("konsol.orang_baru", tenant=tenant.slug)))
+    links += admin_links(tenant)
     enabled = kernel().enabled_plugins(session(), tenant)
     for plugin in sorted(enabled, key=plugin_title):
         children = []

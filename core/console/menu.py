@@ -32,3 +32,6 @@ class ConsoleContribution:
     title: str
     menu: Sequence[MenuEntry] = ()
     blueprints: Sequence[Any] = field(default_factory=tuple)  # flask.Blueprint
+    # The plugin's own catalogue (a pathlib.Path holding <lang>/LC_MESSAGES/messages.mo), merged
+    # with the console's: a plugin's texts do not belong in the kernel's catalogue.
+    translations: Any = None

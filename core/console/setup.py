@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, request
 from flask_babel import refresh
 
+from core.api.common import upload_limit
 from core.console.csrf import check_csrf
 from core.console.formatting import register_filters
 from core.console.i18n import init_babel
@@ -20,7 +21,7 @@ def register_console(app: Flask, kernel: Kernel) -> None:
     from core.console import views  # noqa: F401  (attaches the routes to bp)
     from core.console.blueprint import bp
 
-    init_babel(app)
+    init_babel(app, [c.translations for c in kernel.plugins.console.values() if getattr(c, "translations", None)])
     register_filters(app)
     app.register_blueprint(bp)
     names = {bp.name}
@@ -43,6 +44,10 @@ def register_console(app: Flask, kernel: Kernel) -> None:
         # context was already pushed (a CLI command, a test): choose it afresh for each request.
         refresh()
         if request.blueprint in app.config[CONSOLE_BLUEPRINTS]:
+            # An upload form's limit (accepts_upload) before the CSRF check reads the body.
+            files = getattr(app.view_functions.get(request.endpoint or ""), "__kesos_upload_files__", None)
+            if files:
+                request.max_content_length = upload_limit(files)
             check_csrf()
 
     app.context_processor(context)

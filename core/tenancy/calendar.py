@@ -35,3 +35,34 @@ def add_working_days(start: date, n: int, tenant: Tenant, session: Session | Non
 
         session = get_kernel().db.session()
     return tenant_calendar(session, tenant).add_working_days(start, n)
+
+
+# -- the tenant's own days off (hari libur daerah): one place for the API and the console --------
+
+DAY_OFF_EXISTS = "Tanggal ini sudah ditetapkan sebagai hari libur."
+
+
+def add_day_off(session: Session, tenant: Tenant, tanggal: date, keterangan: str) -> TenantDayOff:
+    """Declare a day off: working-day deadlines move past it. Audited."""
+    from core import audit
+    from core.errors import Conflict
+
+    if session.get(TenantDayOff, (tenant.id, tanggal)) is not None:
+        raise Conflict("hari_libur_sudah_ada", DAY_OFF_EXISTS)
+    day = TenantDayOff(tanggal=tanggal, keterangan=keterangan)
+    session.add(day)
+    session.flush()
+    audit.record(session, "calendar.day_off.add", "day_off", tanggal, {"tanggal": tanggal, "keterangan": keterangan})
+    return day
+
+
+def remove_day_off(session: Session, tenant: Tenant, tanggal: date) -> bool:
+    """Withdraw a day off; False when the date was not (or no longer) one. Audited."""
+    from core import audit
+
+    day = session.get(TenantDayOff, (tenant.id, tanggal))
+    if day is None:
+        return False
+    audit.record(session, "calendar.day_off.remove", "day_off", tanggal, {"keterangan": day.keterangan})
+    session.delete(day)
+    return True

@@ -46,6 +46,13 @@ def kesos_register_blueprints() -> list[Any]:
 
 
 @hookimpl
+def kesos_register_console() -> Any:
+    from .console import contribution
+
+    return contribution()
+
+
+@hookimpl
 def kesos_register_permissions() -> dict[str, list[str]]:
     from .access import PERMISSIONS
 

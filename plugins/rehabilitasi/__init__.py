@@ -86,6 +86,13 @@ def kesos_load_demo(session: Any, tenant: Any, staff: dict[str, Any]) -> None:
 
 
 @hookimpl
+def kesos_case_checklist(session: Any, case: Any, profile: Any) -> list[dict[str, Any]] | None:
+    from .checklist import checklist
+
+    return checklist(session, case, profile)
+
+
+@hookimpl
 def kesos_person_exported(session: Any, tenant: Any, person: Any) -> dict[str, Any] | None:
     from .privasi import ekspor
 

@@ -58,9 +58,10 @@ def test_indonesian_is_the_default(console: Console, people: dict[str, Any]) -> 
 def test_the_menu_follows_permissions_and_enabled_plugins(console: Console, make: Any, people: dict[str, Any]) -> None:
     console.login("auditor")
     # An auditor reads plugins (Layanan, rules) but not the fixture's notes (fixture.notes.read).
-    assert console.get(HOME).menu == ["Beranda", "Layanan", "Layanan Uji", "Perbedaan aturan"]
+    kernel_pages = ["Beranda", "Layanan", "Kasus", "Dasbor", "Petugas", "Log audit", "Hari libur", "Laporan"]
+    assert console.get(HOME).menu == [*kernel_pages, "Layanan Uji", "Perbedaan aturan"]
     make.enable("balangan", enabled=False)
-    assert console.get(HOME).menu == ["Beranda", "Layanan"]
+    assert console.get(HOME).menu == kernel_pages
 
 
 def test_hook_kesos_register_console(console: Console, app: Any, client: Any, make: Any, people: dict[str, Any]) -> None:
@@ -69,7 +70,10 @@ def test_hook_kesos_register_console(console: Console, app: Any, client: Any, ma
     assert app.config["KESOS_PLUGIN_BLUEPRINTS"]["fixture_konsol"] == "fixture"
     console.login("petugas")
     page = console.get(HOME)
-    assert page.menu == ["Beranda", "Layanan", "Layanan Uji", "Perbedaan aturan", "Catatan uji"]
+    assert page.menu == [
+        "Beranda", "Layanan", "Kasus", "Daftarkan penerima layanan", "Dasbor", "Hari libur", "Laporan",
+        "Layanan Uji", "Perbedaan aturan", "Catatan uji",
+    ]
     assert (CATATAN, "Catatan uji") in page.links
     page = console.get(CATATAN)
     assert page.status == 200 and "<h1>Catatan uji</h1>" in page.html

@@ -133,7 +133,7 @@ def test_redis_a_report_is_queued_then_built_by_a_worker(client: Any, kernel: An
     assert rq_queue.count == 1
     (job,) = rq_queue.jobs
     assert job.func_name == "core.jobs.run_job"
-    assert job.args[0] == "core.api.reports:build_report" and job.args[1] == str(_tenant_id(kernel))
+    assert job.args[0] == "core.report_runs:build_report" and job.args[1] == str(_tenant_id(kernel))
 
     work(rq_queue)
     run = client.get(run_url, headers=officer.headers).get_json()

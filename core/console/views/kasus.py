@@ -1,0 +1,206 @@
+"""The case workers' pages: the cases they may see (filtered as the API's list filters them), a
+case with its stages, the current stage's checklist, its history, and the form that moves it on.
+The same service functions and permissions as /api/v1/tenants/<t>/cases (core/api/cases.py): the
+list is `cases_query` under `cases.read`, a move is `advance_case` under `cases.write` with the
+version the page was drawn from (the API's If-Match), and a refusal shows its article."""
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Response, make_response, render_template, request, url_for
+from marshmallow import ValidationError, fields, validate
+from sqlalchemy import select
+
+from core.api.common import current_roles, current_tenant, current_user, has_permission, kernel, paginate, require, session
+from core.cases.schemas import CaseAdvanceSchema, CaseQuerySchema
+from core.cases.services import (
+    advance_case,
+    assignments_for,
+    can_read_notes,
+    case_events,
+    case_profile,
+    cases_query,
+    get_case,
+)
+from core.console.blueprint import bp
+from core.console.forms import Form, submit
+from core.dashboard import case_code
+from core.errors import Conflict, PreconditionFailed
+from core.registry.models import Person
+from core.staff.models import User
+
+PAGE_SIZE = 20
+VERSION_FIELD = "versi"
+
+
+class AdvanceFormSchema(CaseAdvanceSchema):
+    """The API's advance body, with the stage note as a text box of its own (the API takes it
+    as `data.catatan`)."""
+
+    catatan = fields.String(load_default=None, validate=validate.Length(max=4000))
+
+
+class StalePage(Conflict):
+    """The case changed since the page was drawn: the API's 412, shown above the form."""
+
+    status = 412
+    code = PreconditionFailed.code
+
+
+@dataclass
+class _Pages:
+    """flask-smorest's pagination parameters, as `paginate` reads and fills them."""
+
+    page: int
+    page_size: int = PAGE_SIZE
+    item_count: int = 0
+
+    @property
+    def first_item(self) -> int:
+        return (self.page - 1) * self.page_size
+
+    @property
+    def last_page(self) -> int:
+        return max(1, -(-self.item_count // self.page_size))
+
+
+def _stage_labels() -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for ct in kernel().plugins.case_types.values():
+        for s in ct.stages:
+            labels.setdefault(s.code, s.label)
+    return labels
+
+
+def _filters() -> tuple[dict[str, str], dict[str, Any], list[str]]:
+    """What the filter form says (kept as typed), the API query it means, and its errors."""
+    typed = {k: request.args.get(k, "").strip() for k in ("plugin", "stage", "status", "saya")}
+    raw = {k: typed[k] for k in ("plugin", "stage", "status") if typed[k]}
+    try:
+        query = CaseQuerySchema().load(raw)
+    except ValidationError as exc:
+        return typed, {}, [f"{k}: {' '.join(map(str, v))}" for k, v in exc.messages.items()]
+    if typed["saya"]:
+        query["assigned_to"] = current_user().id
+    return typed, query, []
+
+
+def _page_number() -> int:
+    try:
+        return max(1, int(request.args.get("halaman", "1")))
+    except ValueError:
+        return 1
+
+
+def _names(person_ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
+    ids = [p for p in person_ids if p is not None]
+    if not ids:
+        return {}
+    return dict(session().execute(select(Person.id, Person.nama).where(Person.id.in_(ids))).all())  # type: ignore[arg-type]
+
+
+@bp.get("/<tenant>/kasus")
+@require("cases.read")
+def kasus() -> Response:
+    tenant = current_tenant()
+    typed, query, errors = _filters()
+    pages = _Pages(_page_number())
+    cases = [] if errors else paginate(cases_query(session(), kernel(), tenant, **query), pages)
+    hooks = kernel().hooks(session(), tenant)
+    names = _names([c.person_id for c in cases])
+    enabled = kernel().enabled_plugins(session(), tenant)
+    plugins = sorted({ct.plugin for ct in kernel().plugins.case_types.values() if ct.plugin in enabled})
+    labels = _stage_labels()
+    rows = [
+        {
+            "case": c, "kode": case_code(c.id), "nama": names.get(c.person_id) or c.community_name or "",
+            "tahap": labels.get(c.stage, c.stage), "ringkasan": hooks.kesos_case_summary(case=c),
+        }
+        for c in cases
+    ]
+    stages = [(code, label) for code, label in labels.items()]
+    args = {k: v for k, v in typed.items() if v}
+    return make_response(render_template(
+        "konsol/kasus/daftar.html", tenant=tenant, rows=rows, typed=typed, errors=errors, pages=pages,
+        plugins=plugins, stages=stages, args=args,
+    ))
+
+
+def _history(case: Any, notes: bool) -> list[dict[str, Any]]:
+    events = case_events(session(), case)
+    actor_ids = {e.actor_id for e in events if e.actor_id is not None}
+    actors = dict(session().execute(select(User.id, User.nama).where(User.id.in_(actor_ids))).all()) if actor_ids else {}
+    labels = _stage_labels()
+    return [
+        {
+            "event": e, "oleh": actors.get(e.actor_id, ""),
+            "dari": labels.get(e.from_stage or "", e.from_stage), "ke": labels.get(e.to_stage or "", e.to_stage),
+            # the API's rule: without the right to read notes, an event's data is left out
+            "catatan": (e.data or {}).get("catatan") if notes else None,
+        }
+        for e in events
+    ]
+
+
+def _case_page(case_id: uuid.UUID, form: Form | None = None) -> str:
+    tenant = current_tenant()
+    s = session()
+    case = get_case(s, kernel(), tenant, case_id)
+    case_type = kernel().plugins.case_type(case.case_type)
+    assert case_type is not None
+    profile = case_profile(s, kernel(), tenant, case)
+    codes = case_type.stage_codes
+    current = codes.index(case.stage) if case.stage in codes else -1
+    stages = [{"label": st.label, "selesai": i < current or case.status == "closed", "sekarang": i == current} for i, st in enumerate(case_type.stages)]
+    notes = can_read_notes(s, case, current_user().id, current_roles(), kernel().plugins.permissions)
+    labels = {st.code: st.label for st in case_type.stages}
+    can_advance = has_permission("cases.write") and case.status == "open"
+    targets = [(code, labels[code]) for code in case_type.allowed_targets(case.stage)] if can_advance else []
+    assigned = assignments_for(s, [case.id])[case.id]
+    workers = dict(s.execute(select(User.id, User.nama).where(User.id.in_([a.user_id for a in assigned]))).all()) if assigned else {}
+    return render_template(
+        "konsol/kasus/kasus.html", tenant=tenant, case=case, kode=case_code(case.id), case_type=case_type,
+        profile=profile, stages=stages, stage_label=labels.get(case.stage, case.stage),
+        checklist=kernel().hooks(s, tenant).kesos_case_checklist(session=s, case=case, profile=profile),
+        history=_history(case, notes), notes=notes, nama=_names([case.person_id]).get(case.person_id) if case.person_id else case.community_name,
+        assigned=[(workers.get(a.user_id, ""), a.peran) for a in assigned],
+        summary=kernel().hooks(s, tenant).kesos_case_summary(case=case),
+        can_advance=can_advance, targets=targets, form=form or Form(AdvanceFormSchema()),
+        version=request.form.get(VERSION_FIELD) if form is not None else case.version,
+    )
+
+
+@bp.get("/<tenant>/kasus/<uuid:case_id>")
+@require("cases.read")
+def kasus_detail(case_id: uuid.UUID) -> Response:
+    return make_response(_case_page(case_id))
+
+
+def _version_sent() -> int:
+    try:
+        return int(request.form.get(VERSION_FIELD, ""))
+    except ValueError:
+        raise StalePage(message=PreconditionFailed.message) from None
+
+
+@bp.post("/<tenant>/kasus/<uuid:case_id>/maju")
+@require("cases.write")
+def kasus_maju(case_id: uuid.UUID) -> Response:
+    tenant = current_tenant()
+
+    def action(data: dict[str, Any]) -> str:
+        s = session()
+        case = get_case(s, kernel(), tenant, case_id)
+        extra = {"catatan": data["catatan"]} if data.get("catatan") else {}
+        try:
+            advance_case(
+                s, kernel(), tenant, case, to_stage=data["to_stage"], data={**data.get("data", {}), **extra},
+                expected_version=_version_sent(), actor_id=current_user().id,
+            )
+        except PreconditionFailed as exc:
+            raise StalePage(message=exc.message) from exc
+        return url_for("konsol.kasus_detail", tenant=tenant.slug, case_id=case.id)
+
+    return submit(Form.from_request(AdvanceFormSchema()), action, lambda form: _case_page(case_id, form))
