@@ -6,7 +6,8 @@ Each (tenant, plugin, day) is its own transaction, so one plugin's failure neith
 half-writes another's.
 
 The tick also forgets what no longer protects anything (`prune`): login failures whose window
-and lockout are long over, and idempotency keys of jobs done a month ago.
+and lockout are long over, idempotency keys of jobs done a month ago, and the console's
+one-time form ids older than a login token can live (no page holding them is still open).
 """
 from __future__ import annotations
 
@@ -73,8 +74,10 @@ def run_daily_tick(today: date | None = None, kernel: Kernel | None = None) -> T
     return result
 
 
-def prune(kernel: Kernel, tenant_ids: list, now: datetime | None = None) -> tuple[int, int]:  # type: ignore[type-arg]
-    """Delete expired login failures and done job keys; returns how many of each."""
+def prune(kernel: Kernel, tenant_ids: list, now: datetime | None = None) -> tuple[int, int, int]:  # type: ignore[type-arg]
+    """Delete expired login failures, done job keys and stale console submissions; returns how
+    many of each."""
+    from core.console.models import ConsoleSubmission
     from core.jobs import JobKey
     from core.staff.models import LoginFailure
 
@@ -87,14 +90,17 @@ def prune(kernel: Kernel, tenant_ids: list, now: datetime | None = None) -> tupl
                 or_(LoginFailure.locked_until.is_(None), LoginFailure.locked_until < cutoff),
             )
         ).rowcount
+        forms = session.execute(
+            delete(ConsoleSubmission).where(ConsoleSubmission.created_at < now - timedelta(hours=kernel.settings.token_ttl_hours))
+        ).rowcount
     keys = 0
     for tenant_id in tenant_ids:  # job keys are tenant rows: RLS lets each tenant delete its own
         with kernel.db.unit_of_work(tenant_id) as session:
             keys += session.execute(
                 delete(JobKey).where(JobKey.status == "done", JobKey.done_at < now - JOB_KEY_RETENTION)
             ).rowcount
-    log.info("daily tick pruned %d expired login failures and %d done job keys", failures, keys)
-    return failures, keys
+    log.info("daily tick pruned %d expired login failures, %d done job keys and %d console submissions", failures, keys, forms)
+    return failures, keys, forms
 
 
 def _days_to_run(last: date | None, today: date, enabled_on: date | None = None) -> list[date]:

@@ -225,16 +225,25 @@ def test_days_a_plugin_was_switched_off_are_not_replayed(kernel, make):
     assert [d for _, _, d in ran] == [day + timedelta(days=5), day + timedelta(days=6), day + timedelta(days=7)]
 
 
-def test_the_tick_forgets_expired_login_failures_and_old_done_job_keys(kernel: Any, make: Factory) -> None:
+def test_the_tick_forgets_expired_login_failures_old_done_job_keys_and_stale_form_ids(kernel: Any, make: Factory) -> None:
     from datetime import datetime, timezone
 
+    from core.console.models import ConsoleSubmission
     from core.db import new_id, tenant_context
     from core.jobs import JobKey
     from core.staff.models import LoginFailure
 
-    _tenant(make, "balangan", "63.11")
+    officer = _tenant(make, "balangan", "63.11")
     _tenant(make, "tabalong", "63.09")
     now = datetime.now(timezone.utc)
+    ttl = timedelta(hours=kernel.settings.token_ttl_hours)
+    old_form, open_form = new_id(), new_id()
+    with kernel.db.unit_of_work() as s:
+        # A form id older than any login token can live guards nothing; a recent one still may.
+        s.add_all([
+            ConsoleSubmission(submission_id=old_form, user_id=officer.user_id, result_url="/konsol/x", created_at=now - ttl - timedelta(hours=1)),
+            ConsoleSubmission(submission_id=open_form, user_id=officer.user_id, result_url="/konsol/y", created_at=now - timedelta(minutes=5)),
+        ])
     with kernel.db.unit_of_work() as s:
         s.add_all([
             LoginFailure(username="lama", failures=2, window_started_at=now - timedelta(days=3)),
@@ -259,6 +268,7 @@ def test_the_tick_forgets_expired_login_failures_and_old_done_job_keys(kernel: A
 
     with kernel.db.unit_of_work() as s:
         assert sorted(s.scalars(select(LoginFailure.username))) == ["baru", "terkunci"]
+        assert list(s.scalars(select(ConsoleSubmission.submission_id))) == [open_form]
     for tenant, tenant_id in tenants.items():
         with kernel.db.unit_of_work(tenant_id) as s:
             assert sorted(s.scalars(select(JobKey.key))) == [f"{tenant}-menunggu-lama", f"{tenant}-selesai-baru"]
