@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from flask import Flask
@@ -27,6 +27,20 @@ def nilai(value: Any) -> str:
     return str(value)
 
 
+# Times are stored in UTC; people read them in Western Indonesia Time, the zone the legal day
+# is counted in (core/tenancy/calendar.py).
+WIB = timezone(timedelta(hours=7))
+
+
+def waktu(value: datetime | None) -> str:
+    """A stored instant as a WIB wall-clock time."""
+    if value is None:
+        return "—"
+    if value.tzinfo is None:  # SQLite hands back naive UTC
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(WIB).strftime("%d-%m-%Y %H:%M")
+
+
 def peran(role: str) -> str:
     return {
         "platform_admin": _("Admin platform"),
@@ -42,3 +56,4 @@ def peran(role: str) -> str:
 def register_filters(app: Flask) -> None:
     app.add_template_filter(nilai, "nilai")
     app.add_template_filter(peran, "peran")
+    app.add_template_filter(waktu, "waktu")

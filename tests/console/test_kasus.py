@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -17,6 +18,8 @@ from core.db import tenant_context
 from core.tenancy.models import Tenant
 
 from tests.console.pages import Console, Page
+
+WIB = timezone(timedelta(hours=7))
 from tests.plugins.rehabilitasi.helpers import PERBUP, T, advance, build_world, counts, kegiatan, new_case, tenant_id
 
 STALE = "Data telah diubah orang lain sejak Anda membukanya. Muat ulang lalu coba lagi."
@@ -81,7 +84,15 @@ def test_the_list_is_refused_to_a_role_the_api_refuses(console: Console, client:
     assert "Kasus" not in console.get("/konsol/balangan/").menu
 
 
-def test_the_case_page_shows_stages_checklist_and_history(console: Console, client: Any, w: Any) -> None:
+def _opened_at(kernel: Any, case_id: str) -> datetime:
+    from core.cases.models import CaseEvent
+
+    with kernel.db.unit_of_work(tenant_id(kernel, "balangan")) as s:
+        at = s.scalar(select(CaseEvent.at).where(CaseEvent.case_id == uuid.UUID(case_id), CaseEvent.kind == "opened"))
+    return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
+
+
+def test_the_case_page_shows_stages_checklist_and_history(console: Console, client: Any, kernel: Any, w: Any) -> None:
     case_id = new_case(client, w)
     assert kegiatan(client, w, case_id, "identifikasi").status_code == 201
     console.login(w.peksos.username)
@@ -98,8 +109,10 @@ def test_the_case_page_shows_stages_checklist_and_history(console: Console, clie
     # The current stage's activities from the Perbup (Pasal 19 ayat (1)), the recorded one ticked.
     assert "☑ identifikasi sudah dicatat" in text
     assert "☐ motivasi belum" in text
-    # The history: opened, the worker assigned.
+    # The history: opened, the worker assigned — at the WIB wall-clock time, not UTC.
     assert "Dibuka pada tahap Pendekatan Awal" in text and "Petugas ditugaskan" in text
+    opened_at = _opened_at(kernel, case_id)
+    assert "Waktu (WIB)" in text and opened_at.astimezone(WIB).strftime("%d-%m-%Y %H:%M") in text
 
 
 def test_advancing_moves_the_case_and_records_the_note(console: Console, client: Any, w: Any) -> None:
