@@ -3,8 +3,9 @@
 In one run, on a fresh PostgreSQL database (an owner role runs the migrations; the app serves
 as a role that neither owns the tables nor bypasses row-level security):
   - 10 kabupaten with jaminan and rehabilitasi enabled, officers with passwords set by the
-    staff service; gunicorn serves wsgi:app on a loopback port with REDIS_URL set, and one
-    RQ worker builds the yearly reports requested during the run;
+    staff service; gunicorn serves wsgi:app with the production config (core/gunicorn_conf.py)
+    on a loopback port with REDIS_URL set, and one `kesos worker` builds the yearly reports
+    requested during the run;
   - locust in library mode (no web UI) runs the same mix of reads and writes twice: with one
     user (the baseline) and with --users users (default 100) spread evenly over the tenants.
     Each user sticks to one tenant and logs in once. The mix: list and read persons and cases,
@@ -709,9 +710,15 @@ def main(argv: list[str] | None = None) -> int:
             t2 = time.monotonic()
             port = args.port or free_port()
             host = f"http://127.0.0.1:{port}"
-            procs.append(start([str(BIN / "gunicorn"), "-w", str(args.workers), "-k", "gthread", "--threads", str(args.threads),
-                                "--keep-alive", str(args.keep_alive), "-b", f"127.0.0.1:{port}", "wsgi:app"], env, logs[0]))
-            procs.append(start([str(BIN / "rq"), "worker", "--with-scheduler", "-n", queue, "--url", args.redis_url, queue], env, logs[1]))
+            # The processes exactly as production runs them (core/gunicorn_conf.py, `kesos worker`):
+            # the load test measures the deployed configuration, not a copy of it.
+            web_env = env | {
+                "KESOS_WEB_BIND": f"127.0.0.1:{port}", "KESOS_WEB_WORKERS": str(args.workers),
+                "KESOS_WEB_WORKER_CLASS": "gthread", "KESOS_WEB_THREADS": str(args.threads),
+                "KESOS_WEB_KEEPALIVE": str(args.keep_alive),
+            }
+            procs.append(start([str(BIN / "gunicorn"), "-c", "python:core.gunicorn_conf", "wsgi:app"], web_env, logs[0]))
+            procs.append(start([str(BIN / "kesos"), "worker", "--queue", queue], env, logs[1]))
             wait_ready(host, procs, logs)
             print(f"database {db.name}: migrated in {t1 - t0:.0f} s, {len(TENANTS)} tenants × {officers_per_tenant} officers in {t2 - t1:.0f} s; "
                   f"gunicorn -w {args.workers} -k gthread --threads {args.threads} on {host}; RQ queue {queue}")
