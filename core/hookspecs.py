@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
     from core.cases.models import Case, CaseEvent, CaseReferral
     from core.cases.workflow import CaseType
-    from core.console.menu import ConsoleContribution
+    from core.console.menu import CaseAction, ConsoleContribution
     from core.dashboard import OverdueDeadlines
     from core.imports import Importer
     from core.registry.models import Person
@@ -214,6 +214,20 @@ def kesos_case_checklist(session: Session, case: Case, profile: RegulationProfil
     `selesai` when an activity of that kind is recorded in the current stage — or None when the
     plugin has nothing to list for this case (its case type, or a profile that leaves the
     activities free). Stops at the first non-None result. Read only: never write here.
+    """
+
+
+@hookspec
+def kesos_case_actions(session: Session, case: Case, profile: RegulationProfile) -> list[CaseAction] | None:
+    """Called by the console's case page for the plugin's own pages that work on this case
+    (record an activity, draw up the plan, the form that enters a stage needing more than a
+    note) — on the plugins the tenant has enabled.
+
+    Return a list of `CaseAction(label, url, tahap=None, permission=None)` (core.sdk), or None
+    for cases that are not yours. An action with `tahap` is THE form for moving the case to that
+    stage: the generic "move" form then leaves that stage out, so the user is not offered a
+    move the generic form cannot send the data for. An action with `permission` shows only to
+    users holding it. Read only: never write here.
     """
 
 

@@ -33,7 +33,7 @@ from core.cases.models import Case, CaseAssignment, CaseEvent
 from core.cases.services import advance_case, assign_staff, can_read_notes, case_profile, open_case
 from core.cases.workflow import AssignContext, CaseContext, CaseType, Guard, Stage
 from core.console.forms import Form as ConsoleForm, submit as console_submit
-from core.console.menu import ConsoleContribution, MenuEntry
+from core.console.menu import CaseAction, ConsoleContribution, MenuEntry
 from core.crypto import BLIND_INDEX, KK, NIK, EncryptedString, blind_index, decrypt_existing, encrypt_existing, keep_blind_index
 from core.dashboard import OverdueDeadline, OverdueDeadlines
 from core.db import JSONDoc, Base, TenantEntity, TenantScoped, UTCDateTime, get_owned, new_id, tenant_fk, utcnow
@@ -78,5 +78,5 @@ __all__ = [
     # the dashboard's overdue deadlines (kesos_overdue_deadlines)
     "OverdueDeadline", "OverdueDeadlines",
     # the web console (kesos_register_console, docs/console.md)
-    "ConsoleContribution", "ConsoleForm", "MenuEntry", "console_submit",
+    "CaseAction", "ConsoleContribution", "ConsoleForm", "MenuEntry", "console_submit",
 ]

@@ -35,3 +35,17 @@ class ConsoleContribution:
     # The plugin's own catalogue (a pathlib.Path holding <lang>/LC_MESSAGES/messages.mo), merged
     # with the console's: a plugin's texts do not belong in the kernel's catalogue.
     translations: Any = None
+
+
+@dataclass(frozen=True)
+class CaseAction:
+    """A link from the console's case page to a plugin's own page for that case
+    (`kesos_case_actions`): `label` Indonesian (translated through the catalogues when they have
+    the text), `url` already built. With `tahap`, it is the form that moves the case to that
+    stage, and the generic move form leaves the stage out; with `permission`, it shows only to
+    users holding it."""
+
+    label: str
+    url: str
+    tahap: str | None = None
+    permission: str | None = None

@@ -26,6 +26,7 @@ from core.cases.services import (
 )
 from core.console.blueprint import bp
 from core.console.forms import Form, submit
+from core.console.menu import CaseAction
 from core.dashboard import case_code
 from core.errors import Conflict, PreconditionFailed
 from core.registry.models import Person
@@ -144,6 +145,17 @@ def _history(case: Any, notes: bool) -> list[dict[str, Any]]:
     ]
 
 
+def _actions(case: Any, profile: Any) -> list[CaseAction]:
+    """The plugins' pages for this case (kesos_case_actions) the user may use; a move to a stage
+    is offered only while the case is open and the user may move it."""
+    found = kernel().hooks(session(), current_tenant()).kesos_case_actions(session=session(), case=case, profile=profile)
+    can_move = has_permission("cases.write") and case.status == "open"
+    return [
+        a for group in found for a in (group or ())
+        if (a.permission is None or has_permission(a.permission)) and (a.tahap is None or can_move)
+    ]
+
+
 def _case_page(case_id: uuid.UUID, form: Form | None = None) -> str:
     tenant = current_tenant()
     s = session()
@@ -157,7 +169,10 @@ def _case_page(case_id: uuid.UUID, form: Form | None = None) -> str:
     notes = can_read_notes(s, case, current_user().id, current_roles(), kernel().plugins.permissions)
     labels = {st.code: st.label for st in case_type.stages}
     can_advance = has_permission("cases.write") and case.status == "open"
-    targets = [(code, labels[code]) for code in case_type.allowed_targets(case.stage)] if can_advance else []
+    actions = _actions(case, profile)
+    # A stage a plugin has its own form for is entered through that form, not the generic one.
+    own_forms = {a.tahap for a in actions if a.tahap}
+    targets = [(code, labels[code]) for code in case_type.allowed_targets(case.stage) if code not in own_forms] if can_advance else []
     assigned = assignments_for(s, [case.id])[case.id]
     workers = dict(s.execute(select(User.id, User.nama).where(User.id.in_([a.user_id for a in assigned]))).all()) if assigned else {}
     return render_template(
@@ -167,7 +182,7 @@ def _case_page(case_id: uuid.UUID, form: Form | None = None) -> str:
         history=_history(case, notes), notes=notes, nama=_names([case.person_id]).get(case.person_id) if case.person_id else case.community_name,
         assigned=[(workers.get(a.user_id, ""), a.peran) for a in assigned],
         summary=kernel().hooks(s, tenant).kesos_case_summary(case=case),
-        can_advance=can_advance, targets=targets, form=form or Form(AdvanceFormSchema()),
+        can_advance=can_advance, targets=targets, actions=actions, form=form or Form(AdvanceFormSchema()),
         version=request.form.get(VERSION_FIELD) if form is not None else case.version,
     )
 
