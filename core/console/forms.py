@@ -35,7 +35,27 @@ _PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     (re.compile(r"^Maksimal (\d+) karakter/butir\.$"), lambda m: _("Maksimal %(n)s karakter/butir.", n=m.group(1))),
     (re.compile(r"^Panjang harus antara (\d+) dan (\d+)\.$"), lambda m: _("Panjang harus antara %(a)s dan %(b)s.", a=m.group(1), b=m.group(2))),
     (re.compile(r"^Harus salah satu dari: (.*)\.$"), lambda m: _("Harus salah satu dari: %(pilihan)s.", pilihan=m.group(1))),
+    (re.compile(r"^Panjang harus tepat (\d+)\.$"), lambda m: _("Panjang harus tepat %(n)s.", n=m.group(1))),
+    # validate.Range, as core/messages.py words it: "Harus <op> <min>[ dan <op> <max>]."
+    (re.compile(r"^Harus (paling sedikit|lebih dari) (\S+) dan (paling banyak|kurang dari) (\S+)\.$"), lambda m: _range(m.group(1), m.group(2), m.group(3), m.group(4))),
+    (re.compile(r"^Harus (paling sedikit|lebih dari|paling banyak|kurang dari) (\S+)\.$"), lambda m: _bound(m.group(1), m.group(2))),
 ]
+
+
+def _bound(op: str, n: str) -> str:
+    return {
+        "paling sedikit": lambda: _("Paling sedikit %(n)s.", n=n),
+        "lebih dari": lambda: _("Harus lebih dari %(n)s.", n=n),
+        "paling banyak": lambda: _("Paling banyak %(n)s.", n=n),
+        "kurang dari": lambda: _("Harus kurang dari %(n)s.", n=n),
+    }[op]()
+
+
+def _range(low_op: str, low: str, high_op: str, high: str) -> str:
+    # The common case (inclusive bounds) in one sentence; other bounds as their two halves.
+    if (low_op, high_op) == ("paling sedikit", "paling banyak"):
+        return _("Harus antara %(a)s dan %(b)s.", a=low, b=high)
+    return f"{_bound(low_op, low)} {_bound(high_op, high)}"
 
 
 def _fixed() -> dict[str, str]:
@@ -51,6 +71,12 @@ def _fixed() -> dict[str, str]:
         "Bukan UUID yang sah.": _("Pilihan tidak sah."),
         "Kolom tidak dikenal.": _("Kolom ini tidak dikenal."),
         "Format tidak sesuai.": _("Bentuknya tidak sesuai."),
+        "Angka terlalu besar.": _("Angka terlalu besar."),
+        "Harus berupa daftar.": _("Harus berupa daftar."),
+        "Harus berupa objek.": _("Bentuknya tidak sesuai."),
+        "Alamat surel tidak sah.": _("Alamat surel tidak sah."),
+        "Teks bukan UTF-8 yang sah.": _("Teks mengandung karakter yang tidak sah."),
+        "Waktu tidak sah (format ISO 8601).": _("Waktu tidak sah."),
     }
 
 

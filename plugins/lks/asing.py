@@ -356,44 +356,70 @@ def catat_pelanggaran(session: Any, kernel: Any, tenant: Tenant, org: Organizati
 
 
 def detail(session: Any, kernel: Any, tenant: Tenant, org: Organization, lembaga: Lembaga) -> dict[str, Any]:
+    return details(session, kernel, tenant, [(org, lembaga)])[0]
+
+
+def _by_org(rows: list[Any]) -> dict[uuid.UUID, list[Any]]:
+    out: dict[uuid.UUID, list[Any]] = {}
+    for row in rows:
+        out.setdefault(row.organization_id, []).append(row)
+    return out
+
+
+def details(session: Any, kernel: Any, tenant: Tenant, pairs: list[tuple[Organization, Lembaga]]) -> list[dict[str, Any]]:
+    """Each foreign LKS with its permits, reporting periods, reports and breaches with their
+    sanctions ladder — for a whole page of them in a fixed number of queries."""
     from .pendaftaran import dokumen_out, lembaga_out
 
+    if not pairs:
+        return []
     profile = tenant_profile(session, kernel, tenant, "lks")
     cal = tenant_calendar(session, tenant)
     today = local_today()
-    izin = list(session.scalars(select(Izin).where(Izin.organization_id == org.id).order_by(Izin.tanggal, Izin.dicatat_pada)))
-    laporan = list(session.scalars(select(Laporan).where(Laporan.organization_id == org.id).order_by(Laporan.periode_ke)))
-    breaches = list(session.scalars(select(Pelanggaran).where(Pelanggaran.organization_id == org.id).order_by(Pelanggaran.tanggal_mulai, Pelanggaran.id)))
-    steps = list(session.scalars(select(Sanksi).where(Sanksi.organization_id == org.id).order_by(Sanksi.tanggal, Sanksi.urutan)))
-    docs = dokumen.of(session, izin_ids=[i.id for i in izin]) + dokumen.of(session, laporan_ids=[r.id for r in laporan])
+    ids = [org.id for org, _ in pairs]
+    izin_all = list(session.scalars(select(Izin).where(Izin.organization_id.in_(ids)).order_by(Izin.tanggal, Izin.dicatat_pada)))
+    laporan_all = list(session.scalars(select(Laporan).where(Laporan.organization_id.in_(ids)).order_by(Laporan.periode_ke)))
+    breaches_all = _by_org(list(session.scalars(
+        select(Pelanggaran).where(Pelanggaran.organization_id.in_(ids)).order_by(Pelanggaran.tanggal_mulai, Pelanggaran.id)
+    )))
+    steps_all = _by_org(list(session.scalars(select(Sanksi).where(Sanksi.organization_id.in_(ids)).order_by(Sanksi.tanggal, Sanksi.urutan))))
+    docs = dokumen.of(session, izin_ids=[i.id for i in izin_all]) + dokumen.of(session, laporan_ids=[r.id for r in laporan_all])
     labels = dokumen_labels(profile)
-    by_report = {r.periode_ke: r for r in laporan}
-    teknis = semua_izin_teknis(session, [org.id])[org.id]
+    teknis_all = semua_izin_teknis(session, ids)
+    izin_by, laporan_by = _by_org(izin_all), _by_org(laporan_all)
 
-    def status(k: int, selesai: date) -> str:
-        r = by_report.get(k)
-        if r is not None:
-            return "dilaporkan" if r.tanggal_diterima <= selesai else "dilaporkan_terlambat"
-        return "berjalan" if selesai >= today else "belum_dilaporkan"
+    def one(org: Organization, lembaga: Lembaga) -> dict[str, Any]:
+        izin, laporan, steps = izin_by.get(org.id, []), laporan_by.get(org.id, []), steps_all.get(org.id, [])
+        by_report = {r.periode_ke: r for r in laporan}
 
-    return lembaga_out(org, lembaga) | {
-        "izin": [
-            {c: getattr(i, c) for c in ("id", "jenis", "keputusan", "nomor", "tanggal", "berlaku_mulai", "berlaku_sampai", "penerbit", "alasan", "dicabut_pada")}
-            | {"dokumen": [dokumen_out(d, labels) for d in docs if d.izin_id == i.id]}
-            for i in izin
-        ],
-        "periode_laporan": [
-            {"periode_ke": k, "mulai": mulai, "selesai": selesai, "status": status(k, selesai),
-             "laporan_id": by_report[k].id if k in by_report else None, "tanggal_diterima": by_report[k].tanggal_diterima if k in by_report else None}
-            for k, mulai, selesai, _ in periode_semua(profile, lembaga, teknis, today)
-        ],
-        "laporan": [
-            {c: getattr(r, c) for c in ("id", "periode_ke", "periode_mulai", "periode_selesai", "tanggal_diterima", "ringkasan")}
-            | {"dokumen": [dokumen_out(d, {}) for d in docs if d.laporan_id == r.id]}
-            for r in laporan
-        ],
-        "pelanggaran": [pelanggaran_out(profile, cal, pl, org, [s for s in steps if s.pelanggaran_id == pl.id]) for pl in breaches],
-    }
+        def status(k: int, selesai: date) -> str:
+            r = by_report.get(k)
+            if r is not None:
+                return "dilaporkan" if r.tanggal_diterima <= selesai else "dilaporkan_terlambat"
+            return "berjalan" if selesai >= today else "belum_dilaporkan"
+
+        return lembaga_out(org, lembaga) | {
+            "izin": [
+                {c: getattr(i, c) for c in ("id", "jenis", "keputusan", "nomor", "tanggal", "berlaku_mulai", "berlaku_sampai", "penerbit", "alasan", "dicabut_pada")}
+                | {"dokumen": [dokumen_out(d, labels) for d in docs if d.izin_id == i.id]}
+                for i in izin
+            ],
+            "periode_laporan": [
+                {"periode_ke": k, "mulai": mulai, "selesai": selesai, "status": status(k, selesai),
+                 "laporan_id": by_report[k].id if k in by_report else None, "tanggal_diterima": by_report[k].tanggal_diterima if k in by_report else None}
+                for k, mulai, selesai, _ in periode_semua(profile, lembaga, teknis_all.get(org.id, []), today)
+            ],
+            "laporan": [
+                {c: getattr(r, c) for c in ("id", "periode_ke", "periode_mulai", "periode_selesai", "tanggal_diterima", "ringkasan")}
+                | {"dokumen": [dokumen_out(d, {}) for d in docs if d.laporan_id == r.id]}
+                for r in laporan
+            ],
+            "pelanggaran": [
+                pelanggaran_out(profile, cal, pl, org, [s for s in steps if s.pelanggaran_id == pl.id]) for pl in breaches_all.get(org.id, [])
+            ],
+        }
+
+    return [one(org, lembaga) for org, lembaga in pairs]
 
 
 def dokumen_labels(profile: Any) -> dict[str, str]:

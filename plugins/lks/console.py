@@ -73,16 +73,20 @@ def _slug() -> str:
 # -- applications ----------------------------------------------------------------------------------
 
 
+def _halaman() -> int:
+    try:
+        return max(1, int(request.args.get("halaman", "1")))
+    except ValueError:
+        return 1
+
+
 @bp.get("/pendaftaran")
 @require("lks.read")
 def daftar_pendaftaran() -> Response:
     """The list of GET /lks/pendaftaran, with its filters (stage, overdue)."""
     wanted = {k: v for k, v in request.args.items() if k in ("stage", "terlambat") and v.strip()}
     filters = ConsoleForm(PendaftaranQuerySchema(), wanted)
-    try:
-        halaman = max(1, int(request.args.get("halaman", "1")))
-    except ValueError:
-        halaman = 1
+    halaman = _halaman()
     rows: list[dict[str, Any]] = []
     more = False
     status = 200
@@ -218,9 +222,14 @@ def daftar_asing() -> Response:
     """GET /lks/asing, each with its permits and where it stands on the sanctions ladder."""
     from .lembaga import query as lembaga_query
 
+    halaman = _halaman()
     stmt = lembaga_query(_scope()).where(Lembaga.asing.is_(True))
-    items = [asing.detail(session(), kernel(), current_tenant(), org, lembaga) for org, lembaga, _s, _n in session().execute(stmt)]
-    return Response(render_template("lks_konsol/asing.html", items=items, izin_labels=asing.IZIN_LABELS))
+    found = session().execute(stmt.limit(PER_PAGE + 1).offset((halaman - 1) * PER_PAGE)).all()
+    # the whole page's permits, reports and breaches in a fixed number of queries (asing.details)
+    items = asing.details(session(), kernel(), current_tenant(), [(org, lembaga) for org, lembaga, _s, _n in found[:PER_PAGE]])
+    return Response(render_template(
+        "lks_konsol/asing.html", items=items, izin_labels=asing.IZIN_LABELS, halaman=halaman, more=len(found) > PER_PAGE,
+    ))
 
 
 def _asing_page(organization_id: uuid.UUID, form: ConsoleForm | None = None) -> str:

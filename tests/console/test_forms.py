@@ -6,8 +6,11 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import pytest
+from marshmallow import ValidationError, validate
 from sqlalchemy import func, select
 
+from core.console.forms import say_in_page_language
 from core.console.models import ConsoleSubmission
 from core.tenancy.models import Tenant
 from tests.console.pages import Console, Page
@@ -150,3 +153,26 @@ def test_submissions_older_than_a_login_are_forgotten(console: Console, kernel: 
     with kernel.db.unit_of_work() as s:
         assert s.scalar(select(func.count()).select_from(ConsoleSubmission)) == 1
     assert _notes(kernel) == ["baru", "lama"]
+
+
+@pytest.mark.parametrize(
+    ("validator", "value", "indonesian", "english"),
+    [
+        (validate.Range(min=1), 0, "Paling sedikit 1.", "Must be at least 1."),
+        (validate.Range(max=60), 61, "Paling banyak 60.", "Must be at most 60."),
+        (validate.Range(min=1, max=60), 0, "Harus antara 1 dan 60.", "Must be between 1 and 60."),
+        (validate.Range(min=0, min_inclusive=False), 0, "Harus lebih dari 0.", "Must be greater than 0."),
+        (validate.Range(min=0, max=5, max_inclusive=False), 5, "Paling sedikit 0. Harus kurang dari 5.", "Must be at least 0. Must be less than 5."),
+        (validate.Length(equal=16), "123", "Panjang harus tepat 16.", "Length must be exactly 16."),
+    ],
+)
+def test_the_kernels_range_and_length_messages_are_said_in_the_page_language(
+    app: Any, validator: Any, value: Any, indonesian: str, english: str
+) -> None:
+    # The messages come from the real validators (worded by core/messages.py), not typed here.
+    with pytest.raises(ValidationError) as raised:
+        validator(value)
+    message = raised.value.messages[0]
+    for language, expected in (("id", indonesian), ("en", english)):
+        with app.test_request_context("/konsol/", headers={"Accept-Language": language}):
+            assert say_in_page_language(message) == expected

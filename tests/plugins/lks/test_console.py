@@ -221,6 +221,36 @@ def test_foreign_lks_show_their_permits_and_where_they_stand_on_the_sanctions_la
     assert desk.get(f"{K}/asing/{new_application(client, b)['organization_id']}").status == 404  # not a foreign LKS
 
 
+def _statements_of(kernel: Any, desk: Console, url: str) -> tuple[int, str]:
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.append(statement)
+
+    event.listen(kernel.db.engine, "before_cursor_execute", count)
+    try:
+        page = desk.get(url)
+    finally:
+        event.remove(kernel.db.engine, "before_cursor_execute", count)
+    assert page.status == 200
+    return len(seen), page.text()
+
+
+def test_the_foreign_lks_list_takes_the_same_number_of_queries_for_one_or_many(client: Any, kernel: Any, world: Any, desk: Console) -> None:
+    b = world["balangan"]
+    berizin(client, b, nama="Families Together International")
+    desk.get(f"{K}/asing")  # warm the tenant's caches: only the page's own queries count
+    one, _ = _statements_of(kernel, desk, f"{K}/asing")
+    for nama in ("Hope Builders Foundation", "Save the Rivers Alliance", "Kinder Hilfe International"):
+        berizin(client, b, nama=nama)
+    many, text = _statements_of(kernel, desk, f"{K}/asing")
+    assert all(n in text for n in ("Families Together International", "Hope Builders Foundation", "Kinder Hilfe International"))
+    assert text.count("503/IT-LKSA/") == 4  # each one's technical permit is listed
+    assert many == one
+
+
 def test_the_operator_of_a_foreign_lks_sends_its_report_and_no_other_operator_sees_it(app: Any, client: Any, world: Any) -> None:
     b = world["balangan"]
     org = berizin(client, b, nama="Families Together International")
