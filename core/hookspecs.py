@@ -25,6 +25,7 @@ import pluggy
 if TYPE_CHECKING:
     from flask import Flask
     from flask_smorest import Blueprint
+    from sqlalchemy import Select
     from sqlalchemy.orm import Session
 
     from core.cases.models import Case, CaseEvent, CaseReferral
@@ -313,4 +314,19 @@ def kesos_overdue_deadlines(session: Session, tenant: Tenant, today: datetime.da
     oldest of them by due date (at most `limit`), each an `OverdueDeadline` saying whether the
     regulation counts it in hari kerja and citing the article that sets it; None when the plugin
     has no deadlines. Read only, in a fixed number of queries whatever the number of cases.
+    """
+
+
+@hookspec
+def kesos_case_due_dates(tenant: Tenant) -> Select[tuple[uuid.UUID, datetime.date]] | None:
+    """Called when cases are listed (`GET /api/v1/tenants/<tenant>/cases`, the console's
+    case list), on the plugins the tenant has enabled, for the plugin's OPEN deadlines of open
+    cases, so that the list can show each case's next due date and filter by it in SQL.
+
+    `tenant` is the tenant (current). Return a SQLAlchemy `Select` of two columns, the case's
+    id and the due date (the last day allowed; e.g. an evaluation due, a tanda pendaftaran to
+    issue), for this tenant's rows only, one row per open deadline (a case may have several: the
+    kernel keeps the earliest); or None when the plugin has no deadlines. Build the statement
+    only, never execute it: the kernel joins it into the list's own queries. A deadline counted
+    in hari kerja is given as the date the plugin stored when it computed it, never recomputed.
     """

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import IO, Any
 
+from flask import Response
 from marshmallow import Schema, ValidationError
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, Uuid, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -31,12 +32,12 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from core import audit
 from core.crypto import NIK, blind_index
 from core.db import Base, CrossTenantWrite, JSONDoc, TenantEntity, UTCDateTime, current_tenant_id, get_owned, new_id, utcnow
-from core.errors import InvalidInput, KesosError
+from core.errors import InvalidInput, KesosError, NotFound
 from core.jobs import JobContext, enqueue
 from core.registry.models import Person
 from core.registry.nik import check_nik
 from core.rules import RuleViolation
-from core.storage import measure, new_key, store
+from core.storage import delete_when_committed, measure, new_key, store
 
 BATCH = 1000
 REQUIRED = ("nik", "nama", "tanggal_lahir", "jenis_kelamin")
@@ -299,6 +300,40 @@ PERSONS = Importer(
 # -- the request and the job ------------------------------------------------------------------
 
 
+def available_importers(session: Session, kernel: Any, tenant: Any) -> dict[str, Importer]:
+    """What may be imported here: the kernel's importers and those of the plugins enabled for
+    this tenant (a disabled plugin's importer is not offered; its runs are kept). One place for
+    the API (core/api/imports.py) and the console (core/console/views/impor.py)."""
+    enabled = kernel.enabled_plugins(session, tenant)
+    return {n: i for n, i in kernel.plugins.importers.items() if i.plugin is None or i.plugin in enabled}
+
+
+def available_importer(session: Session, kernel: Any, tenant: Any, name: str) -> Importer:
+    """One importer available here, or 404."""
+    importer = available_importers(session, kernel, tenant).get(name)
+    if importer is None:
+        raise NotFound("impor_tidak_tersedia", f"Impor '{name}' tidak tersedia di kabupaten/kota ini.")
+    return importer
+
+
+def get_run(session: Session, run_id: uuid.UUID) -> ImportRun:
+    """A run of the current tenant; 404 for another tenant's (ids cannot be probed)."""
+    run = get_owned(session, ImportRun, run_id)
+    if run is None:
+        raise NotFound("impor_tidak_ditemukan", "Impor tidak ditemukan.")
+    return run
+
+
+def rejected_rows_response(kernel: Any, run: ImportRun) -> Response:
+    """The rejected rows as written in the file, with `alasan_ditolak`, streamed from the
+    document store as a CSV download; 404 when the run rejected nothing."""
+    if run.kunci_ditolak is None:
+        raise NotFound("tidak_ada_baris_ditolak", "Impor ini tidak memiliki baris yang ditolak.")
+    response = Response(kernel.storage.open(run.kunci_ditolak), content_type="text/csv; charset=utf-8", direct_passthrough=True)
+    response.headers["Content-Disposition"] = f'attachment; filename="ditolak-{run.id}.csv"'
+    return response
+
+
 def load_parameter(session: Session, importer: Importer, form: dict[str, Any]) -> dict[str, Any] | None:
     """The form fields beside the file, loaded by the importer's `params` schema (422 naming
     the field) and checked against the tenant's data; None for an importer that takes none."""
@@ -403,6 +438,9 @@ def run_import(ctx: JobContext, run_id: str) -> None:
             rejected.seek(0)
             run.kunci_ditolak = store(ctx.session, ctx.kernel.storage, new_key(ctx.tenant.id, "impor"), rejected).key
     run.finished_at = utcnow()
+    # The upload's rows are in the registry now (or the run failed for good and is not re-run):
+    # the file, full of NIKs, goes when this commits. The rejected rows keep their own file.
+    delete_when_committed(ctx.session, ctx.kernel.storage, meta[0])
     audit.record(ctx.session, "import.done" if error is None else "import.failed", "import_run", run.id, dict(counts, error=error))
     rejected_csv.close()
 

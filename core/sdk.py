@@ -53,6 +53,7 @@ from core.rules import Citation, RuleViolation
 from core.staff.models import Membership, StaffCredential, User
 from core.staff.services import roles_in
 from core.storage import StoredFile, new_key as new_storage_key, store as store_file
+from core.uploads import ALLOWED as UPLOAD_TYPES, Berkas, check_berkas, safe_name as safe_upload_name, sniff as sniff_upload
 from core.tenancy.calendar import add_working_days, local_today, tenant_calendar
 from core.tenancy.models import Tenant
 from core.tenancy.services import tenant_profile
@@ -79,4 +80,6 @@ __all__ = [
     "OverdueDeadline", "OverdueDeadlines",
     # the web console (kesos_register_console, docs/console.md)
     "CaseAction", "ConsoleContribution", "ConsoleForm", "MenuEntry", "console_submit",
+    # uploaded documents: the kernel's types, size limit and safe names (core/uploads.py)
+    "UPLOAD_TYPES", "Berkas", "check_berkas", "safe_upload_name", "sniff_upload",
 ]

@@ -31,6 +31,7 @@ from core.db import undone_by
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}(/[a-z0-9][a-z0-9_.-]{0,99}){1,5}$")
 _CHUNK = 1024 * 1024
 _WRITTEN = "kesos_stored_files"
+_UNNEEDED = "kesos_unneeded_files"
 
 
 class DocumentStorage(Protocol):
@@ -135,6 +136,13 @@ def store(session: Session, storage: DocumentStorage, key: str, stream: IO[bytes
     return StoredFile(key, size, sha256)
 
 
+def delete_when_committed(session: Session, storage: DocumentStorage, key: str) -> None:
+    """Delete `key` once the session's transaction commits — a file whose row no longer needs
+    it (an import's upload once its rows are in the registry, so its NIKs are not kept twice).
+    If the transaction rolls back, the file stays: the row that still needs it stays too."""
+    session.info.setdefault(_UNNEEDED, []).append((storage, check_key(key)))
+
+
 @event.listens_for(Session, "after_soft_rollback")
 def _delete_on_rollback(session: Session, previous_transaction: Any) -> None:
     written = session.info.get(_WRITTEN)
@@ -153,6 +161,8 @@ def _delete_on_rollback(session: Session, previous_transaction: Any) -> None:
 def _keep_on_commit(session: Session) -> None:
     if session.get_nested_transaction() is None:
         session.info.pop(_WRITTEN, None)
+        for storage, key in session.info.pop(_UNNEEDED, []):
+            storage.delete(key)
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -162,3 +172,4 @@ def _delete_uncommitted(session: Session, transaction: Any) -> None:
     if transaction.parent is None:
         for _owner, storage, key in session.info.pop(_WRITTEN, []):
             storage.delete(key)
+        session.info.pop(_UNNEEDED, None)  # not committed: the files are still needed

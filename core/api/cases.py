@@ -4,6 +4,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from flask import Response, request
 from marshmallow import Schema, fields, validate
 
 from core.api.common import (
@@ -38,6 +39,7 @@ from core.cases.services import (
     case_events,
     cases_query,
     close_case,
+    due_dates_for,
     get_case,
     open_case,
     refer_case,
@@ -45,6 +47,10 @@ from core.cases.services import (
     unassign_staff,
 )
 from core.errors import InvalidInput
+from core.api.common import accepts_upload
+from core.cases.documents import add_document, documents_query, download
+from core.cases.schemas import CaseDocumentSchema, CaseDocumentUploadSchema
+from core.uploads import Berkas
 
 blp = tenant_blueprint("cases", __name__, "cases", "Kasus dan alur tahapannya")
 
@@ -55,11 +61,15 @@ BLUEPRINTS = [blp]
 
 
 def _decorate(cases: list[Any]) -> list[Any]:
-    """Attach assignments (one query for the page) and the plugins' one-line summary."""
-    by_case = assignments_for(session(), [c.id for c in cases])
+    """Attach assignments and next due dates (one query each for the page) and the plugins'
+    one-line summary."""
+    ids = [c.id for c in cases]
+    by_case = assignments_for(session(), ids)
+    due = due_dates_for(session(), kernel(), current_tenant(), ids)
     hooks = kernel().hooks(session(), current_tenant())
     for case in cases:
         case.assigned = by_case[case.id]
+        case.jatuh_tempo = due.get(case.id)
         case.summary = hooks.kesos_case_summary(case=case)
     return cases
 
@@ -70,7 +80,11 @@ def _decorate(cases: list[Any]) -> list[Any]:
 @blp.response(200, CaseSchema(many=True))
 @blp.paginate()
 def list_cases(query: dict[str, Any], pagination_parameters: Any) -> Any:
-    """Daftar kasus dengan filter jenis, plugin, tahap, status, petugas ('me'), orang."""
+    """Daftar kasus dengan filter jenis, plugin, tahap, status, petugas ('me'), orang, dan
+    tenggat: `jatuh_tempo_sampai` (tenggat terdekat pada atau sebelum tanggal itu) dan
+    `terlambat`. Setiap kasus membawa `jatuh_tempo`, tenggat terdekatnya yang belum dipenuhi
+    menurut layanannya (mis. evaluasi rehabilitasi yang terlambat, batas penerbitan tanda
+    pendaftaran LKS dalam hari kerja), atau null."""
     assigned = query.pop("assigned_to", None)
     if assigned == "me":
         query["assigned_to"] = current_user().id
@@ -149,6 +163,45 @@ def assign(body: dict[str, Any], case_id: uuid.UUID) -> Any:
 def unassign(case_id: uuid.UUID, user_id: uuid.UUID) -> None:
     case = get_case(session(), kernel(), current_tenant(), case_id)
     unassign_staff(session(), current_tenant(), case, user_id, current_user().id)
+
+
+@blp.get("/<uuid:case_id>/dokumen")
+@require("cases.read")
+@blp.response(200, CaseDocumentSchema(many=True))
+@blp.paginate()
+def list_documents(case_id: uuid.UUID, pagination_parameters: Any) -> Any:
+    """Dokumen berkas kasus, terbaru dahulu: nama, jenis, tanggal, pengunggah. Isinya hanya
+    dapat diunduh oleh petugas yang ditugaskan dan peran yang berwenang membaca catatan kasus
+    (kerahasiaan, Perbup Balangan 61/2017 Pasal 29 huruf b)."""
+    case = get_case(session(), kernel(), current_tenant(), case_id)
+    return paginate(documents_query(case), pagination_parameters)
+
+
+@blp.post("/<uuid:case_id>/dokumen")
+@require("cases.write")
+@accepts_upload(files=1)
+@blp.arguments(CaseDocumentUploadSchema, location="form", content_type="multipart/form-data")
+@blp.response(201, CaseDocumentSchema)
+def upload_document(form: dict[str, Any], case_id: uuid.UUID) -> Any:
+    """Unggah satu dokumen ke berkas kasus yang masih berjalan (multipart: berkas, keterangan):
+    PDF, JPEG atau PNG, dikenali dari isinya. Dicatat di riwayat kasus dan log audit."""
+    case = get_case(session(), kernel(), current_tenant(), case_id)
+    return add_document(
+        session(), kernel(), current_tenant(), case,
+        keterangan=form["keterangan"], berkas=Berkas.of(request.files.get("berkas")), actor_id=current_user().id,
+    )
+
+
+@blp.get("/<uuid:case_id>/dokumen/<uuid:doc_id>")
+@require("cases.read")
+@blp.response(200, description="Berkas dokumen (unduhan)")
+def download_document(case_id: uuid.UUID, doc_id: uuid.UUID) -> Response:
+    """Unduh isi dokumen: hanya petugas yang ditugaskan pada kasus dan peran yang berwenang
+    membaca catatan kasus (lainnya 403). Setiap unduhan dicatat di log audit."""
+    case = get_case(session(), kernel(), current_tenant(), case_id)
+    return download(
+        session(), kernel(), case, doc_id, user_id=current_user().id, roles=current_roles(), permissions=kernel().plugins.permissions,
+    )
 
 
 @blp.get("/<uuid:case_id>/events")

@@ -11,9 +11,7 @@ from marshmallow import INCLUDE, Schema, fields
 from sqlalchemy import select
 
 from core.api.common import accepts_upload, current_tenant, current_user, kernel, paginate, require, session, tenant_blueprint
-from core.db import get_owned
-from core.errors import NotFound
-from core.imports import Importer, ImportRun, request_import
+from core.imports import ImportRun, available_importer, available_importers, get_run, rejected_rows_response, request_import
 
 blp = tenant_blueprint("imports", __name__, "imports", "Impor data penerima pelayanan (CSV/XLSX)")
 BLUEPRINTS = [blp]
@@ -57,17 +55,12 @@ class ImportRunSchema(Schema):
     finished_at = fields.DateTime(allow_none=True)
 
 
-def _available() -> dict[str, Importer]:
-    enabled = kernel().enabled_plugins(session(), current_tenant())
-    return {n: i for n, i in kernel().plugins.importers.items() if i.plugin is None or i.plugin in enabled}
-
-
 @blp.get("/jenis")
 @require("imports.read")
 @blp.response(200, ImporterSchema(many=True))
 def list_importers() -> Any:
     """Apa yang dapat diimpor di kabupaten/kota ini, dengan kolomnya."""
-    return sorted(_available().values(), key=lambda i: i.name)
+    return sorted(available_importers(session(), kernel(), current_tenant()).values(), key=lambda i: i.name)
 
 
 @blp.post("/<string:name>")
@@ -80,9 +73,7 @@ def start_import(form: dict[str, Any], name: str) -> Any:
     diperiksa seperti data yang diisi tangan, data ganda ditolak, baris yang ditolak dapat diunduh.
     Impor yang berlaku untuk sesuatu (mis. `perlindungan.terdampak` untuk satu kejadian) meminta
     isian formulir di samping berkas (lihat `parameter` pada GET /imports/jenis)."""
-    importer = _available().get(name)
-    if importer is None:
-        raise NotFound("impor_tidak_tersedia", f"Impor '{name}' tidak tersedia di kabupaten/kota ini.")
+    importer = available_importer(session(), kernel(), current_tenant(), name)
     isian = {k: v for k, v in form.items() if k != "berkas"}
     return request_import(session(), kernel(), current_tenant(), importer, request.files.get("berkas"), current_user().id, isian)
 
@@ -95,19 +86,12 @@ def list_imports(pagination_parameters: Any) -> Any:
     return paginate(select(ImportRun).order_by(ImportRun.requested_at.desc(), ImportRun.id), pagination_parameters)
 
 
-def _run(run_id: uuid.UUID) -> ImportRun:
-    run = get_owned(session(), ImportRun, run_id)
-    if run is None:
-        raise NotFound("impor_tidak_ditemukan", "Impor tidak ditemukan.")
-    return run
-
-
 @blp.get("/<uuid:run_id>")
 @require("imports.read")
 @blp.response(200, ImportRunSchema)
 def show_import(run_id: uuid.UUID) -> Any:
     """Kemajuan impor: baris yang sudah dibaca, diterima dan ditolak."""
-    return _run(run_id)
+    return get_run(session(), run_id)
 
 
 @blp.get("/<uuid:run_id>/ditolak")
@@ -115,9 +99,4 @@ def show_import(run_id: uuid.UUID) -> Any:
 @blp.response(200, description="CSV baris yang ditolak dengan alasannya", content_type="text/csv")
 def rejected_rows(run_id: uuid.UUID) -> Response:
     """Baris yang ditolak, seperti tertulis di berkas, dengan kolom `alasan_ditolak`."""
-    run = _run(run_id)
-    if run.kunci_ditolak is None:
-        raise NotFound("tidak_ada_baris_ditolak", "Impor ini tidak memiliki baris yang ditolak.")
-    response = Response(kernel().storage.open(run.kunci_ditolak), content_type="text/csv; charset=utf-8", direct_passthrough=True)
-    response.headers["Content-Disposition"] = f'attachment; filename="ditolak-{run.id}.csv"'
-    return response
+    return rejected_rows_response(kernel(), get_run(session(), run_id))

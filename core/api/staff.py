@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from core.api.common import current_tenant, require, session, tenant_blueprint
 from core.staff.models import Membership
 from core.staff.schemas import RevokedTokensSchema, StaffCreateSchema, StaffSchema, StaffUpdateSchema
-from core.staff.services import create_user, get_staff_member, revoke_all_tokens, save_credential, set_roles, staff_query
+from core.staff.services import add_staff_member, get_staff_member, revoke_all_tokens, save_credential, set_roles, staff_query
 
 blp = tenant_blueprint("staff", __name__, "staff", "Petugas: akun, peran, sertifikat dan izin praktik")
 BLUEPRINTS = [blp]
@@ -48,11 +48,7 @@ def list_staff(pagination_parameters: Any) -> Any:
 @blp.response(201, StaffSchema)
 def add_staff(body: dict[str, Any]) -> Any:
     """Buat akun petugas di kabupaten/kota ini dengan perannya dan kredensialnya."""
-    s = session()
-    user = create_user(s, username=body["username"], nama=body["nama"], password=body["password"])
-    set_roles(s, current_tenant(), user, body["roles"])
-    cred = save_credential(s, user, body["credential"]) if body.get("credential") else None
-    return _out([(user, cred)])[0]
+    return _out([add_staff_member(session(), current_tenant(), body)])[0]
 
 
 @blp.get("/<uuid:user_id>")

@@ -49,6 +49,10 @@ class CaseSchema(Schema):
     data = fields.Dict()
     assigned = fields.List(fields.Nested(AssignmentSchema))
     summary = fields.String()
+    jatuh_tempo = fields.Date(
+        allow_none=True,
+        metadata={"description": "tenggat terdekat yang belum dipenuhi (mis. evaluasi, penerbitan tanda pendaftaran LKS), atau null"},
+    )
 
 
 class CaseQuerySchema(Schema):
@@ -58,6 +62,14 @@ class CaseQuerySchema(Schema):
     status = fields.String(validate=validate.OneOf(["open", "closed"]))
     assigned_to = fields.String(metadata={"description": "id petugas, atau 'me'"})
     person_id = fields.UUID()
+    jatuh_tempo_sampai = fields.Date(
+        metadata={"description": "hanya kasus yang tenggat terdekatnya jatuh pada atau sebelum tanggal ini (YYYY-MM-DD); "
+                  "daftar lalu diurutkan menurut tenggat, yang paling mendesak dahulu"}
+    )
+    terlambat = fields.Boolean(
+        metadata={"description": "true: hanya kasus yang tenggat terdekatnya sudah lewat (sebelum hari ini, WIB); "
+                  "false: kasus tanpa tenggat atau yang tenggatnya belum lewat"}
+    )
 
 
 class CaseEventSchema(Schema):
@@ -86,3 +98,26 @@ class ReferralSchema(Schema):
     hasil = fields.Dict()
     dibuat_oleh = fields.UUID(allow_none=True)
     dibuat_pada = fields.DateTime()
+
+
+class CaseDocumentUploadSchema(Schema):
+    """A document of the case file (multipart): what it is, and the file."""
+
+    keterangan = fields.String(
+        required=True, validate=validate.Length(min=2, max=200),
+        metadata={"description": "jenis atau keterangan dokumen, mis. surat rujukan"},
+    )
+    # Read from request.files by the view (webargs' form location holds the text fields only).
+    berkas = fields.Raw(load_default=None, metadata={"type": "string", "format": "binary", "description": "PDF, JPEG atau PNG"})
+
+
+class CaseDocumentSchema(Schema):
+    id = fields.UUID()
+    case_id = fields.UUID()
+    nama_berkas = fields.String()
+    keterangan = fields.String()
+    content_type = fields.String()
+    ukuran = fields.Integer()
+    sha256 = fields.String()
+    diunggah_oleh = fields.UUID()
+    diunggah_pada = fields.DateTime()

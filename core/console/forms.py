@@ -88,7 +88,15 @@ def say_in_page_language(message: str) -> str:
         match = pattern.match(message)
         if match:
             return say(match)
-    return message
+    # A schema's or a service's own fixed text (e.g. the NIK and password rules), when the
+    # catalogue has it; otherwise as given. Never formatted: the text may hold a literal "%".
+    return _gettext_as_is(message)
+
+
+def _gettext_as_is(message: str) -> str:
+    from flask_babel import get_translations
+
+    return str(get_translations().ugettext(message))
 
 
 def _flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:

@@ -78,7 +78,7 @@ def tenant_choices(user: Any) -> list[TenantChoice]:
 
 
 def admin_links(tenant: Tenant) -> list[MenuLink]:
-    """The kernel's own pages (dashboard, staff, audit, days off, reports), each shown to the
+    """The kernel's own pages (dashboard, staff, audit, days off, reports, imports), each shown to the
     roles its API permission admits."""
     pages = [
         (_("Dasbor"), "konsol.dasbor", "cases.read"),
@@ -86,6 +86,7 @@ def admin_links(tenant: Tenant) -> list[MenuLink]:
         (_("Log audit"), "konsol.audit", "audit.read"),
         (_("Hari libur"), "konsol.libur", "calendar.read"),
         (_("Laporan"), "konsol.laporan", "reports.read"),
+        (_("Impor data"), "konsol.impor", "imports.read"),
     ]
     return [MenuLink(label, url_for(endpoint, tenant=tenant.slug)) for label, endpoint, permission in pages if has_permission(permission)]
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from core import audit
 from core.cases.models import Case, CaseAssignment, CaseEvent, CaseReferral
+from core.cases.documents import CaseDocument
 from core.db import get_owned, utcnow
 from core.errors import Conflict
 from core.registry.models import Household, Person
@@ -107,8 +108,9 @@ def export_row(row: Any) -> dict[str, Any]:
 def export_person(session: Session, kernel: Any, tenant: Any, person: Person) -> dict[str, Any]:
     """All of one person's data (UU 27/2022 Pasal 7, Pasal 13 ayat (1)): the person, their
     household, the cases of which they or their household are the subject (with history,
-    assigned staff and referrals), and what each installed plugin holds about them — asked
-    even of plugins the tenant has disabled, since their data stays. Audited."""
+    assigned staff, referrals and the list of the case file's documents), and what each
+    installed plugin holds about them — asked even of plugins the tenant has disabled, since
+    their data stays. Audited."""
     household = get_owned(session, Household, person.household_id)
     subjects = [Case.person_id == person.id]
     if person.household_id is not None:
@@ -118,10 +120,15 @@ def export_person(session: Session, kernel: Any, tenant: Any, person: Person) ->
     events = session.scalars(select(CaseEvent).where(CaseEvent.case_id.in_(ids)).order_by(CaseEvent.at, CaseEvent.id))
     assignments = session.scalars(select(CaseAssignment).where(CaseAssignment.case_id.in_(ids)).order_by(CaseAssignment.assigned_at))
     referrals = session.scalars(select(CaseReferral).where(CaseReferral.case_id.in_(ids)).order_by(CaseReferral.dibuat_pada, CaseReferral.id))
-    per_case: dict[uuid.UUID, dict[str, list[dict[str, Any]]]] = {c.id: {"riwayat": [], "petugas": [], "rujukan": []} for c in cases}
+    documents = session.scalars(select(CaseDocument).where(CaseDocument.case_id.in_(ids)).order_by(CaseDocument.diunggah_pada, CaseDocument.id))
+    per_case: dict[uuid.UUID, dict[str, list[dict[str, Any]]]] = {c.id: {"riwayat": [], "petugas": [], "rujukan": [], "dokumen": []} for c in cases}
     for key, rows in (("riwayat", events), ("petugas", assignments), ("rujukan", referrals)):
         for row in rows:
             per_case[row.case_id][key].append(export_row(row))
+    for document in documents:
+        # What each document is (name, kind, type, size, checksum, who and when), not the
+        # storage key, which means nothing outside Kesos; the content is asked for separately.
+        per_case[document.case_id]["dokumen"].append({k: v for k, v in export_row(document).items() if k != "kunci"})
 
     services: dict[str, Any] = {}
     for name in kernel.plugins.installed:
@@ -159,7 +166,9 @@ def anonymise_person(session: Session, kernel: Any, tenant: Any, person: Person,
     Otherwise the row stays, with every case, event and audit entry pointing at it (nothing is
     lost, DESIGN.md principle 8), but name, NIK (and its index), KK, household, address and day
     and month of birth are replaced; the year of birth, sex and kabupaten code stay for the
-    statistics. Free text others wrote in case histories is history and is not rewritten.
+    statistics. Free text others wrote in case histories is history and is not rewritten, and
+    for the same reason a case file's documents (core/cases/documents.py) are kept: they are
+    the record of the service delivered, still readable only by those who may read its notes.
     """
     if person.dianonimkan_pada is not None:
         raise Conflict("sudah_dianonimkan", "Data orang ini sudah dianonimkan.")

@@ -254,3 +254,12 @@ def save_credential(session: Session, user: User, values: dict[str, Any]) -> Sta
     session.flush()
     audit.record(session, "staff.credential", "user", user.id, {"before": before, "after": values})
     return cred
+
+
+def add_staff_member(session: Session, tenant: Tenant, body: dict[str, Any]) -> tuple[User, StaffCredential | None]:
+    """A new staff account of this tenant with its roles and credential (POST /staff and the
+    console's "Tambah petugas": one body, StaffCreateSchema's)."""
+    user = create_user(session, username=body["username"], nama=body["nama"], password=body["password"])
+    set_roles(session, tenant, user, body["roles"])
+    cred = save_credential(session, user, body["credential"]) if body.get("credential") else None
+    return user, cred

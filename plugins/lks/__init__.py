@@ -83,6 +83,13 @@ def kesos_overdue_deadlines(session: Any, tenant: Any, today: Any, limit: int) -
 
 
 @hookimpl
+def kesos_case_due_dates(tenant: Any) -> Any:
+    from .dasbor import jatuh_tempo
+
+    return jatuh_tempo(tenant)
+
+
+@hookimpl
 def kesos_daily(session: Any, tenant: Any, day: Any) -> None:
     from core.sdk import get_kernel
 

@@ -29,3 +29,15 @@ def overdue(session: Any, kernel: Any, tenant: Any, today: date, limit: int) -> 
     rows = session.execute(joined.order_by(Pendaftaran.jatuh_tempo, Pendaftaran.case_id).limit(limit)).all()
     cite = str(tenant_profile(session, kernel, tenant, "lks").citation("batas_tanda_pendaftaran_hari_kerja"))
     return OverdueDeadlines("lks", jumlah, tuple(OverdueDeadline(cid, JENIS, due, True, cite) for cid, due in rows))
+
+
+def jatuh_tempo(tenant: Any) -> Any:
+    """`kesos_case_due_dates`: the day each open application declared complete must have its
+    tanda pendaftaran by — the date computed in hari kerja from the tenant's calendar when it
+    was declared complete (pendaftaran.on_advanced) and stored, until the mark is issued."""
+    return select(Pendaftaran.case_id, Pendaftaran.jatuh_tempo).join(
+        Case, (Case.id == Pendaftaran.case_id) & (Case.tenant_id == Pendaftaran.tenant_id)
+    ).where(
+        Pendaftaran.tenant_id == tenant.id, Case.case_type == rules.CASE_TYPE, Case.status == "open",
+        Pendaftaran.jatuh_tempo.is_not(None), Pendaftaran.nomor.is_(None),
+    )

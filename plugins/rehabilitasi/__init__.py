@@ -46,6 +46,13 @@ def kesos_register_blueprints() -> list[Any]:
 
 
 @hookimpl
+def kesos_register_console() -> Any:
+    from .console import contribution
+
+    return contribution()
+
+
+@hookimpl
 def kesos_register_permissions() -> dict[str, list[str]]:
     # Who reads a case's notes (Perbup Balangan 61/2017 Pasal 29 huruf b) is the kernel's rule
     # (`cases.notes.read` or assignment to the case): an auditor reads the metadata only.
@@ -70,6 +77,13 @@ def kesos_overdue_deadlines(session: Any, tenant: Any, today: Any, limit: int) -
 
 
 @hookimpl
+def kesos_case_due_dates(tenant: Any) -> Any:
+    from .dasbor import jatuh_tempo
+
+    return jatuh_tempo(tenant)
+
+
+@hookimpl
 def kesos_daily(session: Any, tenant: Any, day: Any) -> None:
     from core.sdk import get_kernel
 
@@ -90,6 +104,13 @@ def kesos_case_checklist(session: Any, case: Any, profile: Any) -> list[dict[str
     from .checklist import checklist
 
     return checklist(session, case, profile)
+
+
+@hookimpl
+def kesos_case_actions(session: Any, case: Any, profile: Any) -> list[Any] | None:
+    from .console import case_actions
+
+    return case_actions(case)
 
 
 @hookimpl

@@ -24,3 +24,12 @@ def overdue(session: Any, today: date, limit: int) -> OverdueDeadlines:
     return OverdueDeadlines(
         "rehabilitasi", jumlah, tuple(OverdueDeadline(cid, "Evaluasi kasus terlambat", due, False, cite) for cid, due, cite in rows)
     )
+
+
+def jatuh_tempo(tenant: Any) -> Any:
+    """`kesos_case_due_dates`: the due date of each open overdue-evaluation warning of an open
+    case — the same rows `overdue` counts, so the case list's "terlambat" and the dashboard
+    agree. The next evaluation of a case not yet late is not stored, so it is not given."""
+    return select(Peringatan.case_id, Peringatan.jatuh_tempo).join(
+        Case, (Case.id == Peringatan.case_id) & (Case.tenant_id == Peringatan.tenant_id)
+    ).where(Peringatan.tenant_id == tenant.id, Peringatan.jenis == JENIS, Peringatan.selesai_pada.is_(None), Case.status == "open")

@@ -176,3 +176,19 @@ def test_the_kernels_range_and_length_messages_are_said_in_the_page_language(
     for language, expected in (("id", indonesian), ("en", english)):
         with app.test_request_context("/konsol/", headers={"Accept-Language": language}):
             assert say_in_page_language(message) == expected
+
+
+def test_a_schemas_own_fixed_text_is_said_in_english_when_the_catalogue_has_it(app: Any) -> None:
+    from core.registry.schemas import PersonCreateSchema
+    from core.staff.passwords import password_problems
+
+    with pytest.raises(ValidationError) as raised:
+        PersonCreateSchema().load({"jenis_kelamin": "X"}, partial=True)
+    sex = raised.value.messages["jenis_kelamin"][0]
+    weak = password_problems("budi.santoso-2026", "budi.santoso")
+    with app.test_request_context("/konsol/", headers={"Accept-Language": "en"}):
+        assert say_in_page_language(sex) == "Enter L (male) or P (female)."
+        assert "The password must not contain the user name." in [say_in_page_language(p) for p in weak]
+        assert say_in_page_language("Teks yang tidak ada di katalog 100%.") == "Teks yang tidak ada di katalog 100%."
+    with app.test_request_context("/konsol/", headers={"Accept-Language": "id"}):
+        assert say_in_page_language(sex) == "Isi L (laki-laki) atau P (perempuan)."

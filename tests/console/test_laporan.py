@@ -77,7 +77,7 @@ def test_a_bad_year_is_said_next_to_the_field_and_nothing_is_asked(console: Cons
     page = Page(console.submit(LAPORAN, TAHUNAN, "Buat laporan", tahun="1999"))
     assert page.status == 422
     error = re.search(r'id="rehabilitasi.tahunan-kolom-tahun-galat"[^>]*>(.*?)</p>', page.html, re.S)
-    assert error is not None and error.group(1).strip() == "Harus paling sedikit 2000 dan paling banyak 2100."
+    assert error is not None and error.group(1).strip() == "Harus antara 2000 dan 2100."
     assert 'value="1999"' in page.html
     assert _runs(kernel) == []
 

@@ -71,7 +71,7 @@ def test_hook_kesos_register_console(console: Console, app: Any, client: Any, ma
     console.login("petugas")
     page = console.get(HOME)
     assert page.menu == [
-        "Beranda", "Layanan", "Kasus", "Daftarkan penerima layanan", "Dasbor", "Hari libur", "Laporan",
+        "Beranda", "Layanan", "Kasus", "Daftarkan penerima layanan", "Dasbor", "Hari libur", "Laporan", "Impor data",
         "Layanan Uji", "Perbedaan aturan", "Catatan uji",
     ]
     assert (CATATAN, "Catatan uji") in page.links

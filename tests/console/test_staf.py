@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from core.tenancy.calendar import local_today
-from tests.console.pages import Console
+from tests.console.pages import Console, Page
 from tests.factories import Factory
 
 STAF = "/konsol/balangan/petugas"
@@ -68,3 +68,226 @@ def test_long_lists_are_paginated(console: Console, make: Factory, people: dict[
     second = console.get(f"{STAF}?halaman=2")
     assert len(second.rows("daftar-petugas")) == 5  # 55 members in all (the platform admin holds no role here)
     assert (f"{STAF}?halaman=1", "Sebelumnya") in second.links
+
+
+# --- adding a staff member, editing roles and credential, revoking sessions (staff.manage) ---
+
+BARU = f"{STAF}/baru"
+GOOD_PASSWORD = "Sasirangan-Paringin-71"
+
+
+def _member(console: Console, username: str) -> str:
+    """The address of a staff member's page, as the list links it."""
+    page = console.get(STAF)
+    return next(href for href, text in page.main_links if href.startswith(f"{STAF}/") and text == username.title())
+
+
+def _hidden(form: Any) -> dict[str, str]:
+    # Only what the page itself carries; the boxes a user ticks or fills are given by each test.
+    return {k: form.fields[k] for k in ("csrf_token", "submission_id")}
+
+
+def _audit_actions(console: Console, target_id: Any) -> list[str]:
+    """The actions the console's audit log shows for one user, oldest first."""
+    rows = console.get(f"/konsol/balangan/audit?target_id={target_id}").rows("catatan-audit")
+    return [r[2] for r in reversed(rows)]
+
+
+def _new_staff(**overrides: Any) -> dict[str, Any]:
+    return {
+        "username": "siti.rahmah", "nama": "Siti Rahmah", "password": GOOD_PASSWORD, "roles": ["peksos", "tks"],
+        "credential.jabatan": "Pekerja Sosial Ahli Pertama", "credential.pendidikan": "S1",
+        "credential.bidang_pendidikan": "Kesejahteraan Sosial", "credential.nomor_sertifikat": "SK-77",
+        "credential.sertifikat_berlaku_sampai": "2030-12-31", **overrides,
+    }
+
+
+def test_adding_a_staff_member_twice_with_the_same_form_creates_one(console: Console, client: Any, people: dict[str, Any]) -> None:
+    admin = people["admin"]
+    console.login("admin")
+    assert (BARU, "Tambah petugas") in console.get(STAF).main_links
+    data = {**_hidden(console.get(BARU).form(BARU, "Tambah petugas")), **_new_staff()}
+    first = client.post(BARU, data=data)
+    assert first.status_code == 303
+    again = client.post(BARU, data=data)  # a double click: the first one's result, nothing more
+    assert again.status_code == 303 and again.headers["Location"] == first.headers["Location"]
+
+    made = [s for s in client.get(API, headers=admin.headers).get_json() if s["username"] == "siti.rahmah"]
+    assert len(made) == 1
+    assert made[0]["roles"] == ["peksos", "tks"]
+    assert made[0]["credential"]["nomor_sertifikat"] == "SK-77" and made[0]["credential"]["sertifikat_berlaku_sampai"] == "2030-12-31"
+    assert made[0]["credential"]["nomor_izin_praktik"] is None
+    assert first.headers["Location"] == f"{STAF}/{made[0]['id']}"
+    page = console.get(first.headers["Location"])
+    assert page.status == 200
+    text = page.text()
+    assert "Siti Rahmah" in text and "Pekerja Sosial Profesional, Tenaga Kesejahteraan Sosial" in text
+    assert "Pekerja Sosial Ahli Pertama (S1, Kesejahteraan Sosial)" in text and "SK-77, berlaku sampai 2030-12-31" in text
+    # The new account logs in with the password it was given.
+    assert client.post("/api/v1/auth/login", json={"username": "siti.rahmah", "password": GOOD_PASSWORD}).status_code == 200
+    # Audited as the API's services do, by the admin, once each.
+    assert _audit_actions(console, made[0]["id"]) == ["user.create", "staff.roles", "staff.credential"]
+    audit = console.get(f"/konsol/balangan/audit?target_id={made[0]['id']}").rows("catatan-audit")
+    assert {r[1] for r in audit} == {"Admin"}
+
+
+def test_a_weak_password_is_refused_next_to_its_field_the_rest_kept(console: Console, client: Any, people: dict[str, Any]) -> None:
+    console.login("admin")
+    form = console.get(BARU).form(BARU, "Tambah petugas")
+    refused = Page(client.post(BARU, data={**_hidden(form), **_new_staff(password="siti.rahmah-1")}))
+    assert refused.status == 422
+    assert refused.field_error("password") == "Kata sandi tidak boleh memuat nama pengguna."
+    # What was typed is kept, except the password; the ticked roles stay ticked.
+    assert refused.input_value("username") == "siti.rahmah" and refused.input_value("nama") == "Siti Rahmah"
+    assert refused.input_value("credential.nomor_sertifikat") == "SK-77"
+    assert refused.input_value("password") == "" and "siti.rahmah-1" not in refused.html
+    assert 'value="peksos" checked' in refused.html and 'value="tks" checked' in refused.html
+    assert 'value="officer" checked' not in refused.html
+    short = Page(client.post(BARU, data={**_hidden(form), **_new_staff(password="pendek")}))
+    assert short.field_error("password") == "Kata sandi minimal 10 karakter."
+    assert [s for s in client.get(API, headers=people["admin"].headers).get_json() if s["username"] == "siti.rahmah"] == []
+    # The corrected form goes with the same one-time id: the refusal left nothing behind.
+    assert client.post(BARU, data={**_hidden(form), **_new_staff()}).status_code == 303
+    assert [s["nama"] for s in client.get(API, headers=people["admin"].headers).get_json() if s["username"] == "siti.rahmah"] == ["Siti Rahmah"]
+
+
+def test_the_api_schema_refuses_next_to_each_field(console: Console, client: Any, people: dict[str, Any]) -> None:
+    console.login("admin")
+    form = console.get(BARU).form(BARU, "Tambah petugas")
+    page = Page(client.post(BARU, data={
+        **_hidden(form), **_new_staff(username="Siti Rahmah", roles=[], **{"credential.sertifikat_berlaku_sampai": "31-12-2030", "credential.pendidikan": "S9"}),
+    }))
+    assert page.status == 422
+    assert page.field_error("username") == "3–80 karakter: huruf kecil, angka, titik, garis."
+    assert page.field_error("roles") == "Minimal 1 karakter/butir."
+    assert page.field_error("credential.sertifikat_berlaku_sampai") == "Tanggal tidak sah (contoh: 2026-12-31)."
+    assert page.field_error("credential.pendidikan").startswith("Harus salah satu dari: SD, SMP")
+    assert page.input_value("credential.sertifikat_berlaku_sampai") == "31-12-2030"
+    taken = Page(client.post(BARU, data={**_hidden(form), **_new_staff(username="petugas")}))
+    assert taken.status == 422 and taken.field_error("username") == "Nama pengguna 'petugas' sudah dipakai."
+    assert len(client.get(API, headers=people["admin"].headers).get_json()) == 5  # the people fixture's members only
+
+
+def test_a_certificate_dated_in_the_past_is_shown_expired_after_editing(console: Console, client: Any, make: Factory, people: dict[str, Any]) -> None:
+    admin, today = people["admin"], local_today()
+    rina = make.user("rina", {"balangan": ["peksos"]})
+    _credential(client, admin, rina, nomor_sertifikat="SK-9", sertifikat_berlaku_sampai=(today + timedelta(days=300)).isoformat(),
+                nomor_izin_praktik="IP-9", izin_praktik_berlaku_sampai=(today + timedelta(days=300)).isoformat())
+    console.login("admin")
+    url = _member(console, "rina")
+    page = console.get(url)
+    assert "Sudah habis" not in page.text()
+    # The edit form shows what is stored.
+    assert page.input_value("credential.nomor_sertifikat") == "SK-9"
+    assert page.input_value("credential.sertifikat_berlaku_sampai") == (today + timedelta(days=300)).isoformat()
+    form = page.form(url, "Simpan perubahan")
+    yesterday = (today - timedelta(days=1)).isoformat()
+    done = client.post(url, data={
+        **_hidden(form), "roles": ["peksos", "tks"], "credential.nomor_sertifikat": "SK-9",
+        "credential.sertifikat_berlaku_sampai": yesterday,
+        "credential.izin_praktik_berlaku_sampai": (today + timedelta(days=300)).isoformat(),
+        "credential.nomor_izin_praktik": "",  # emptied: the licence number is gone
+    })
+    assert done.status_code == 303 and done.headers["Location"] == f"{url}?disimpan=1"
+    page = console.get(done.headers["Location"])
+    text = page.text()
+    assert "Perubahan disimpan." in text
+    assert f"SK-9, berlaku sampai {yesterday} Sudah habis 1 hari lalu" in text
+    assert "Pekerja Sosial Profesional, Tenaga Kesejahteraan Sosial" in text
+    rows = {r[0]: r for r in console.get(STAF).rows("daftar-petugas")}
+    assert rows["Rina"][5] == f"{yesterday} Sudah habis 1 hari lalu"
+    assert "1 petugas perlu memperbarui sertifikat atau izin praktiknya: Rina" in console.get(STAF).text()
+    api = client.get(f"{API}/{rina.user_id}", headers=admin.headers).get_json()
+    assert api["roles"] == ["peksos", "tks"]
+    assert api["credential"]["sertifikat_berlaku_sampai"] == yesterday and api["credential"]["nomor_izin_praktik"] is None
+    # Audited as PATCH is: the roles, and the credential's changed values only.
+    assert _audit_actions(console, rina.user_id)[-2:] == ["staff.roles", "staff.credential"]
+    latest = console.get(f"/konsol/balangan/audit?target_id={rina.user_id}&action=staff.credential").rows("catatan-audit")[0]
+    assert '"nomor_izin_praktik": null' in latest[4] and '"sertifikat_berlaku_sampai": "' + yesterday + '"' in latest[4]
+    assert "nomor_sertifikat" not in latest[4]
+
+
+def test_unticking_every_role_is_refused_and_changes_nothing(console: Console, client: Any, make: Factory, people: dict[str, Any]) -> None:
+    rina = make.user("rina", {"balangan": ["peksos"]})
+    console.login("admin")
+    url = _member(console, "rina")
+    form = console.get(url).form(url, "Simpan perubahan")
+    page = Page(client.post(url, data={**_hidden(form), "credential.nomor_sertifikat": "SK-1"}))
+    assert page.status == 422 and page.field_error("roles") == "Minimal 1 karakter/butir."
+    assert page.input_value("credential.nomor_sertifikat") == "SK-1"
+    api = client.get(f"{API}/{rina.user_id}", headers=people["admin"].headers).get_json()
+    assert api["roles"] == ["peksos"] and api["credential"] is None
+
+
+def test_revoking_every_session_needs_the_box_ticked_and_acts_once(console: Console, client: Any, make: Factory, people: dict[str, Any]) -> None:
+    rina = make.user("rina", {"balangan": ["peksos"]})  # logged in once: one live token
+    assert client.get("/api/v1/auth/me", headers=rina.headers).status_code == 200
+    console.login("admin")
+    url = _member(console, "rina")
+    action = f"{url}/cabut-sesi"
+    form = console.get(url).form(action, "Cabut semua sesi")
+    unsure = Page(client.post(action, data=_hidden(form)))
+    assert unsure.status == 422 and unsure.field_error("yakin") == "Centang kotak ini untuk memastikan."
+    assert client.get("/api/v1/auth/me", headers=rina.headers).status_code == 200  # nothing revoked
+    first = client.post(action, data={**_hidden(form), "yakin": "1"})
+    assert first.status_code == 303 and first.headers["Location"] == f"{url}?dicabut=1"
+    again = client.post(action, data={**_hidden(form), "yakin": "1"})
+    assert again.headers["Location"] == first.headers["Location"]
+    assert "1 sesi dicabut: petugas ini harus masuk kembali di semua perangkatnya." in console.get(first.headers["Location"]).text()
+    assert client.get("/api/v1/auth/me", headers=rina.headers).status_code == 401
+    assert _audit_actions(console, rina.user_id).count("user.tokens_revoked") == 1
+    entry = console.get(f"/konsol/balangan/audit?target_id={rina.user_id}&action=user.tokens_revoked").rows("catatan-audit")[0]
+    assert '"alasan": "dicabut_admin"' in entry[4] and '"jumlah": 1' in entry[4]
+    # The account and its roles stay.
+    assert client.get(f"{API}/{rina.user_id}", headers=people["admin"].headers).get_json()["roles"] == ["peksos"]
+
+
+def test_writes_are_refused_as_by_the_api(console: Console, client: Any, make: Factory, people: dict[str, Any]) -> None:
+    rina = make.user("rina", {"balangan": ["peksos"]})
+    make.user("tabalong.admin", {"tabalong": ["tenant_admin"]})
+    url = f"{STAF}/{rina.user_id}"
+    posts = {
+        BARU: _new_staff(username="penyusup"),
+        url: {"roles": ["tenant_admin"]},
+        f"{url}/cabut-sesi": {"yakin": "1"},
+    }
+    # The API refuses the same roles.
+    for who in ("auditor", "officer"):
+        assert client.patch(f"{API}/{rina.user_id}", json={"roles": ["tenant_admin"]}, headers=people[who].headers).status_code == 403
+
+    def refused(username: str, home: str) -> None:
+        console.login(username)
+        csrf = console.get(home).csrf
+        for action, values in posts.items():
+            data = {"csrf_token": csrf, "submission_id": "0f3c2a4e-1b2c-4d5e-8f90-123456789abc", **values}
+            assert client.post(action, data=data).status_code == 403, (username, action)
+        assert console.get(BARU).status == 403
+        console.client.post("/konsol/keluar", data={"csrf_token": console.get(home).csrf})
+
+    # The auditor reads the page, without a form to change anything.
+    console.login("auditor")
+    page = console.get(url)
+    assert page.status == 200 and "Rina" in page.text()
+    assert [f.action for f in page.forms if f.action.startswith(STAF)] == []
+    assert (BARU, "Tambah petugas") not in console.get(STAF).main_links
+    console.client.post("/konsol/keluar", data={"csrf_token": page.csrf})
+    refused("auditor", "/konsol/balangan/")
+    refused("petugas", "/konsol/balangan/")
+    refused("tabalong.admin", "/konsol/tabalong/")
+    api = client.get(f"{API}/{rina.user_id}", headers=people["admin"].headers).get_json()
+    assert api["roles"] == ["peksos"]
+    assert client.get("/api/v1/auth/me", headers=rina.headers).status_code == 200
+    assert [s for s in client.get(API, headers=people["admin"].headers).get_json() if s["username"] == "penyusup"] == []
+
+
+def test_another_tenants_staff_member_is_not_found(console: Console, client: Any, make: Factory, people: dict[str, Any]) -> None:
+    other = make.user("tabalong.peksos", {"tabalong": ["peksos"]})
+    assert client.get(f"{API}/{other.user_id}", headers=people["admin"].headers).status_code == 404
+    console.login("admin")
+    url = f"{STAF}/{other.user_id}"
+    assert console.get(url).status == 404
+    csrf = console.get(STAF).csrf
+    sid = "0f3c2a4e-1b2c-4d5e-8f90-123456789abd"
+    assert client.post(url, data={"csrf_token": csrf, "submission_id": sid, "roles": ["peksos", "tks"]}).status_code == 404
+    assert client.post(f"{url}/cabut-sesi", data={"csrf_token": csrf, "submission_id": sid, "yakin": "1"}).status_code == 404
+    assert client.get("/api/v1/auth/me", headers=other.headers).status_code == 200

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 from datetime import date
 from typing import Any
 
@@ -181,3 +182,19 @@ def test_progress_is_committed_while_the_import_runs(client, kernel, staff, monk
     run = _imported(client, staff["officer"], "\n".join(rows).encode())
     assert run["diterima"] == 5
     assert seen == [(2, 0), (4, 0)]
+
+
+def test_the_uploaded_file_is_deleted_once_its_rows_are_imported_and_the_rejected_rows_stay(client, kernel, staff):
+    from core.imports import ImportRun
+    from tests.core.api.helpers import tenant_id
+
+    officer = staff["officer"]
+    rows = [HEADER, f"{_nik(date(1987, 9, 5), 'P', 2001)},Siti Aminah,1987-09-05,P,,", "123,Terlalu Pendek,1990-01-01,L,,"]
+    run = _imported(client, officer, "\n".join(rows).encode())
+    assert (run["status"], run["diterima"], run["ditolak"]) == ("done", 1, 1)
+    with kernel.db.unit_of_work(tenant_id(kernel, A_SLUG)) as s:
+        upload, rejected = s.execute(select(ImportRun.kunci_berkas, ImportRun.kunci_ditolak).where(ImportRun.id == uuid.UUID(run["id"]))).one()
+    # the NIKs of the upload are not kept twice; the rejected rows are still there to be fixed
+    assert not kernel.storage.exists(upload)
+    assert kernel.storage.exists(rejected)
+    assert [r["nama"] for r in _rejected(client, officer, run["id"])] == ["Terlalu Pendek"]

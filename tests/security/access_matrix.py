@@ -40,6 +40,11 @@ CASE_WORKERS = frozenset({"tenant_admin", "officer", "peksos", "tks"})
 CASE_WORKERS_AUDITOR = frozenset({"tenant_admin", "officer", "peksos", "tks", "auditor"})
 # Who assigns workers to a case and refers it to another service.
 ASSIGNERS = frozenset({"tenant_admin", "officer", "peksos"})
+# Who opens the content of a case's documents: the roles with cases.notes.read (tenant_admin,
+# officer) and the workers assigned to the case — on the world's case for documents, its Peksos
+# alone (the demo's primary worker), not the TKS nor the auditor (Perbup Balangan 61/2017
+# Pasal 29 huruf b).
+CASE_FILE_READERS = frozenset({"tenant_admin", "officer", "peksos"})
 # The LKS service: Dinas Sosial staff, the auditor, and the LKS's own operator (own LKS only).
 LKS_READERS = frozenset({"tenant_admin", "officer", "auditor", "lks_operator"})
 LKS_APPLICANTS = frozenset({"tenant_admin", "officer", "lks_operator"})
@@ -93,6 +98,10 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("POST", f"{T}/cases/{{case_id}}/referrals"): ASSIGNERS,
     ("GET", f"{T}/cases/{{case_id}}/referrals"): CASE_WORKERS_AUDITOR,
     ("GET", f"{T}/cases/referrals"): CASE_WORKERS_AUDITOR,
+    # The case file's documents: the list for every reader, the content for CASE_FILE_READERS.
+    ("GET", f"{T}/cases/{{case_id}}/dokumen"): CASE_WORKERS_AUDITOR,
+    ("POST", f"{T}/cases/{{case_id}}/dokumen"): CASE_WORKERS,
+    ("GET", f"{T}/cases/{{case_id}}/dokumen/{{doc_id}}"): CASE_FILE_READERS,
     # -- staff (staff.read / staff.manage) ------------------------------------------------------
     ("GET", f"{T}/staff"): ADMIN_AUDITOR,
     ("POST", f"{T}/staff"): ADMIN,
@@ -193,6 +202,15 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("POST", f"{T}/rehabilitasi/kasus/{{case_id}}/pemantauan"): CASE_WORKERS,
     ("POST", f"{T}/rehabilitasi/kasus/{{case_id}}/evaluasi"): CASE_WORKERS,
     ("GET", f"{T}/rehabilitasi/peringatan"): CASE_WORKERS_AUDITOR,
+}
+
+
+# Operations whose view's @require grants more roles than the operation serves: the service
+# then refuses the others (403 tidak_berwenang) by a rule of the case, not a permission alone.
+# The permission the view declares, for the declared-permission test.
+DECIDED_BY_THE_CASE: dict[tuple[str, str], str] = {
+    # can_read_notes: cases.notes.read, or assigned to the case
+    ("GET", f"{T}/cases/{{case_id}}/dokumen/{{doc_id}}"): "cases.read",
 }
 
 

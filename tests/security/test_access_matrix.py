@@ -23,9 +23,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from core.app import create_app
+from core.cases.documents import CaseDocument
 from core.cases.models import Case, CaseAssignment
 from core.config import load_settings
 from core.db import utcnow
@@ -45,6 +46,7 @@ from tests.factories import Factory
 from tests.security.access_matrix import (
     ACCESS,
     AUTHENTICATED,
+    DECIDED_BY_THE_CASE,
     PLATFORM_ADMIN,
     PUBLIC,
     TENANT_ROLES,
@@ -128,6 +130,38 @@ def _setup_requests(client: Any, admin: dict[str, str], slug: str) -> None:
     assert r.status_code in (201, 409), r.get_json()
 
 
+def _assigned_case(s: Any) -> Any:
+    """The rehabilitasi case the `case` values name (its first assignment: the demo's Peksos)."""
+    return s.execute(
+        select(CaseAssignment.case_id, CaseAssignment.user_id)
+        .join(Case, (Case.id == CaseAssignment.case_id) & (Case.tenant_id == CaseAssignment.tenant_id))
+        .where(Case.plugin == "rehabilitasi").order_by(CaseAssignment.case_id, CaseAssignment.user_id).limit(1)
+    ).one()
+
+
+def _documents_case(s: Any) -> Any:
+    """The rehabilitasi case the case-file document operations act on: one with its Peksos
+    alone assigned, and not the `case` whose assignment the DELETE operation releases (so who
+    may open its documents does not depend on the order the operations run in)."""
+    return s.scalars(
+        select(CaseAssignment.case_id)
+        .join(Case, (Case.id == CaseAssignment.case_id) & (Case.tenant_id == CaseAssignment.tenant_id))
+        .where(Case.plugin == "rehabilitasi", Case.id != _assigned_case(s).case_id)
+        .group_by(CaseAssignment.case_id).having(func.count() == 1).order_by(CaseAssignment.case_id).limit(1)
+    ).one()
+
+
+def _upload_case_document(kernel: Any, client: Any, admin: dict[str, str], slug: str) -> None:
+    """A document in that case's file (the demo makes none)."""
+    with kernel.db.unit_of_work() as s:
+        tenant = s.scalar(select(Tenant).where(Tenant.slug == slug))
+    with kernel.db.unit_of_work(tenant.id) as s:
+        case_id = _documents_case(s)
+    r = client.post(f"/api/v1/tenants/{slug}/cases/{case_id}/dokumen", data={"keterangan": "surat rujukan",
+                    "berkas": (io.BytesIO(b"%PDF-1.4\n%%EOF\n"), "rujukan.pdf")}, content_type="multipart/form-data", headers=admin)
+    assert r.status_code == 201, r.get_json()
+
+
 def _values_of(kernel: Any, slug: str) -> dict[str, str]:
     """One real object of every kind a path parameter names, in tenant `slug`."""
     with kernel.db.unit_of_work() as s:
@@ -145,11 +179,7 @@ def _values_of(kernel: Any, slug: str) -> dict[str, str]:
             return one(stmt)
 
         operator_org = one(select(Operator.organization_id))
-        assigned = s.execute(
-            select(CaseAssignment.case_id, CaseAssignment.user_id)
-            .join(Case, (Case.id == CaseAssignment.case_id) & (Case.tenant_id == CaseAssignment.tenant_id))
-            .where(Case.plugin == "rehabilitasi").order_by(CaseAssignment.case_id, CaseAssignment.user_id).limit(1)
-        ).one()
+        assigned = _assigned_case(s)
         run = one(select(ReportRun).order_by(ReportRun.requested_at))
         values: dict[str, Any] = {
             "slug": slug,
@@ -167,6 +197,8 @@ def _values_of(kernel: Any, slug: str) -> dict[str, str]:
             "perlindungan_case": case_of(case_type="advokasi_sosial"),
             "rehabilitasi_case": assigned.case_id,
             "dokumen": one(select(Dokumen.id).where(Dokumen.organization_id == operator_org)),
+            "documents_case": _documents_case(s),
+            "case_dokumen": one(select(CaseDocument.id).where(CaseDocument.case_id == _documents_case(s))),
             "lks_lembaga": operator_org,
             "lks_asing": one(select(Lembaga.organization_id).where(Lembaga.asing.is_(True))),
             "sanksi": one(select(Sanksi.id).order_by(Sanksi.urutan)),
@@ -215,7 +247,9 @@ def world(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> It
         headers = {role: _login(client, f"{DEMO_USER[role]}.{A}") for role in TENANT_ROLES}
         headers["platform_admin"] = _login(client, "platform")
         for slug in (A, B):
-            _setup_requests(client, _login(client, f"admin.{slug}"), slug)
+            admin = _login(client, f"admin.{slug}")
+            _setup_requests(client, admin, slug)
+            _upload_case_document(kernel, client, admin, slug)
     spec = client.get("/api/openapi.json").get_json()
     spec_ops = {
         (method.upper(), path): {**op, "parameters": [*item.get("parameters", []), *op.get("parameters", [])]}
@@ -242,12 +276,14 @@ _SIMPLE = {
     "tenant": "slug", "slug": "slug", "person_id": "person", "household_id": "household",
     "org_id": "organization", "dokumen_id": "dokumen", "sanksi_id": "sanksi",
     "pelanggaran_id": "pelanggaran", "kejadian_id": "kejadian", "profile_id": "profile", "tanggal": "day_off",
+    "doc_id": "case_dokumen",
 }
 # (path fragment, kind): the first fragment found in the path decides.
 _BY_PATH = {
     "case_id": [("/tanda-pendaftaran", "lks_case_terdaftar"), ("/jaminan/", "jaminan_case"), ("/lks/", "lks_case"),
                 ("/pemberdayaan/", "pemberdayaan_case"), ("/perlindungan/bantuan/", "bantuan_case"),
-                ("/perlindungan/kasus/", "perlindungan_case"), ("/rehabilitasi/", "rehabilitasi_case"), ("/cases/", "case")],
+                ("/perlindungan/kasus/", "perlindungan_case"), ("/rehabilitasi/", "rehabilitasi_case"),
+                ("/cases/{case_id}/dokumen", "documents_case"), ("/cases/", "case")],
     "user_id": [("/staff/", "staff_user"), ("/cases/", "assigned_user")],
     "run_id": [("/reports/", "report_run"), ("/imports/", "import_run")],
     "organization_id": [("/lks/asing/", "lks_asing"), ("/lks/lembaga/", "lks_lembaga")],
@@ -394,7 +430,13 @@ def test_the_declared_permission_of_each_view_grants_exactly_the_expected_roles(
     for (method, path), access in sorted(ACCESS.items()):
         endpoint, _ = adapter.match(fill(world, path, A, A), method=method)
         declared = getattr(world.app.view_functions[endpoint], "__kesos_permission__", None)
-        if isinstance(access, frozenset):
+        if (method, path) in DECIDED_BY_THE_CASE:
+            # @require lets a wider set in; the case's own rule narrows it (the access test proves it).
+            granted = frozenset(permissions.get(declared, ())) if declared else frozenset()
+            if declared != DECIDED_BY_THE_CASE[(method, path)] or not access <= granted:
+                wrong.append(f"{method} {path}: @require({declared!r}) grants {sorted(granted)}, expected "
+                             f"@require({DECIDED_BY_THE_CASE[(method, path)]!r}) covering {sorted(access)}")
+        elif isinstance(access, frozenset):
             granted = frozenset(permissions.get(declared, ())) if declared else None
             if granted != access:
                 wrong.append(f"{method} {path}: @require({declared!r}) grants {sorted(granted or [])}, expected {sorted(access)}")

@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from flask import Response, make_response, render_template, request, url_for
-from marshmallow import ValidationError, fields, validate
+from flask_babel import gettext as _
+from marshmallow import Schema, ValidationError, fields, validate
 from sqlalchemy import select
 
 from core.api.common import current_roles, current_tenant, current_user, has_permission, kernel, paginate, require, session
-from core.cases.schemas import CaseAdvanceSchema, CaseQuerySchema
+from core.cases.documents import CaseDocument, documents_query  # the case page's documents (routes: kasus_berkas.py)
+from core.cases.schemas import AssignmentSchema, CaseAdvanceSchema, CaseCloseSchema, CaseDocumentUploadSchema, CaseQuerySchema
 from core.cases.services import (
     advance_case,
     assignments_for,
@@ -22,7 +25,9 @@ from core.cases.services import (
     case_events,
     case_profile,
     cases_query,
+    due_dates_for,
     get_case,
+    sudah_terlambat,
 )
 from core.console.blueprint import bp
 from core.console.forms import Form, submit
@@ -30,7 +35,8 @@ from core.console.menu import CaseAction
 from core.dashboard import case_code
 from core.errors import Conflict, PreconditionFailed
 from core.registry.models import Person
-from core.staff.models import User
+from core.staff.models import Membership, User
+from core.tenancy.calendar import local_today
 
 PAGE_SIZE = 20
 VERSION_FIELD = "versi"
@@ -75,12 +81,37 @@ def _stage_labels() -> dict[str, str]:
     return labels
 
 
+# The due-date filter as a case worker picks it on a tablet (one select, no date to type):
+# overdue, or due within N days (overdue ones included: they are due "by then" too).
+TEMPO_TERLAMBAT = "terlambat"
+TEMPO_HARI = {"7": 7, "30": 30}
+
+
+def _tempo_query(tempo: str) -> tuple[dict[str, str], list[str]]:
+    """The API's due-date query (`terlambat`, `jatuh_tempo_sampai`) the select means."""
+    if not tempo:
+        return {}, []
+    schema = Schema.from_dict({"tempo": fields.String(validate=validate.OneOf(
+        [TEMPO_TERLAMBAT, *TEMPO_HARI], error=_("Pilih salah satu saringan jatuh tempo yang tersedia."),
+    ))})()
+    try:
+        schema.load({"tempo": tempo})
+    except ValidationError as exc:
+        return {}, [f"{_('Jatuh tempo')}: {' '.join(map(str, exc.messages['tempo']))}"]
+    if tempo == TEMPO_TERLAMBAT:
+        return {"terlambat": "true"}, []
+    return {"jatuh_tempo_sampai": (local_today() + timedelta(days=TEMPO_HARI[tempo])).isoformat()}, []
+
+
 def _filters() -> tuple[dict[str, str], dict[str, Any], list[str]]:
     """What the filter form says (kept as typed), the API query it means, and its errors."""
-    typed = {k: request.args.get(k, "").strip() for k in ("plugin", "stage", "status", "saya")}
+    typed = {k: request.args.get(k, "").strip() for k in ("plugin", "stage", "status", "saya", "tempo")}
     raw = {k: typed[k] for k in ("plugin", "stage", "status") if typed[k]}
+    tempo, tempo_errors = _tempo_query(typed["tempo"])
+    if tempo_errors:
+        return typed, {}, tempo_errors
     try:
-        query = CaseQuerySchema().load(raw)
+        query = CaseQuerySchema().load(raw | tempo)
     except ValidationError as exc:
         return typed, {}, [f"{k}: {' '.join(map(str, v))}" for k, v in exc.messages.items()]
     if typed["saya"]:
@@ -111,6 +142,8 @@ def kasus() -> Response:
     cases = [] if errors else paginate(cases_query(session(), kernel(), tenant, **query), pages)
     hooks = kernel().hooks(session(), tenant)
     names = _names([c.person_id for c in cases])
+    due = due_dates_for(session(), kernel(), tenant, [c.id for c in cases])
+    today = local_today()
     enabled = kernel().enabled_plugins(session(), tenant)
     plugins = sorted({ct.plugin for ct in kernel().plugins.case_types.values() if ct.plugin in enabled})
     labels = _stage_labels()
@@ -118,6 +151,7 @@ def kasus() -> Response:
         {
             "case": c, "kode": case_code(c.id), "nama": names.get(c.person_id) or c.community_name or "",
             "tahap": labels.get(c.stage, c.stage), "ringkasan": hooks.kesos_case_summary(case=c),
+            "jatuh_tempo": due.get(c.id), "terlambat": sudah_terlambat(due.get(c.id), today),
         }
         for c in cases
     ]
@@ -125,7 +159,7 @@ def kasus() -> Response:
     args = {k: v for k, v in typed.items() if v}
     return make_response(render_template(
         "konsol/kasus/daftar.html", tenant=tenant, rows=rows, typed=typed, errors=errors, pages=pages,
-        plugins=plugins, stages=stages, args=args,
+        plugins=plugins, stages=stages, args=args, tempo_hari=list(TEMPO_HARI),
     ))
 
 
@@ -156,7 +190,55 @@ def _actions(case: Any, profile: Any) -> list[CaseAction]:
     ]
 
 
-def _case_page(case_id: uuid.UUID, form: Form | None = None) -> str:
+DOC_PAGE = "halaman_dokumen"  # the documents' page, beside the list's `halaman`
+DEFAULT_PERAN = "petugas"  # the API's AssignmentSchema default, for case types naming no roles
+
+
+def _case_workers(tenant: Any, exclude: set[uuid.UUID]) -> list[dict[str, Any]]:
+    """The tenant's staff who may work on cases (their roles grant `cases.write`), each with
+    those roles, in one query; the ones already on the case left out."""
+    granted = sorted(kernel().plugins.permissions.get("cases.write", frozenset()))
+    rows = session().execute(
+        select(User.id, User.nama, Membership.role).join(Membership, Membership.user_id == User.id)
+        .where(Membership.tenant_id == tenant.id, Membership.role.in_(granted)).order_by(User.nama, User.id, Membership.role)
+    )
+    out: dict[uuid.UUID, dict[str, Any]] = {}
+    for user_id, nama, role in rows:
+        if user_id not in exclude:
+            out.setdefault(user_id, {"id": user_id, "nama": nama, "roles": []})["roles"].append(role)
+    return list(out.values())
+
+
+def _case_file(case: Any, case_type: Any, assigned: list[Any], forms: dict[str, Form]) -> dict[str, Any]:
+    """The documents, workers and closing parts of the case page, offered as the API allows:
+    `cases.write` uploads and closes an open case (closing at a stage its type allows),
+    `cases.assign` assigns and releases; the documents' list for every reader (their content
+    only for who may read the notes, said on the page)."""
+    tenant, is_open = current_tenant(), case.status == "open"
+    try:
+        pages = _Pages(max(1, int(request.args.get(DOC_PAGE, "1"))))
+    except ValueError:
+        pages = _Pages(1)
+    stmt = documents_query(case).add_columns(User.nama).join(User, User.id == CaseDocument.diunggah_oleh)
+    can_assign = has_permission("cases.assign")
+    return {
+        "documents": paginate(stmt, pages, rows=True), "doc_pages": pages, "doc_page_field": DOC_PAGE,
+        "can_upload": has_permission("cases.write") and is_open,
+        "can_assign": can_assign and is_open, "can_release": can_assign,
+        "staff": _case_workers(tenant, {a.user_id for a in assigned}) if can_assign and is_open else [],
+        "peran_choices": case_type.assignment_roles or (DEFAULT_PERAN,),
+        "can_close": has_permission("cases.write") and is_open and case.stage in case_type.closable_stages,
+        "forms": {
+            "dokumen": Form(CaseDocumentUploadSchema()), "tugas": Form(AssignmentSchema()), "tutup": Form(CaseCloseSchema()), **forms,
+        },
+        # one form (one submission id) per worker to release
+        "release": {a.user_id: Form(Schema()) for a in assigned},
+    }
+
+
+def _case_page(case_id: uuid.UUID, form: Form | None = None, forms: dict[str, Form] | None = None) -> str:
+    """`form`: the advance form sent back with its errors; `forms`: another form of the page
+    (dokumen, tugas, lepas, tutup) sent back with its errors."""
     tenant = current_tenant()
     s = session()
     case = get_case(s, kernel(), tenant, case_id)
@@ -180,10 +262,12 @@ def _case_page(case_id: uuid.UUID, form: Form | None = None) -> str:
         profile=profile, stages=stages, stage_label=labels.get(case.stage, case.stage),
         checklist=kernel().hooks(s, tenant).kesos_case_checklist(session=s, case=case, profile=profile),
         history=_history(case, notes), notes=notes, nama=_names([case.person_id]).get(case.person_id) if case.person_id else case.community_name,
-        assigned=[(workers.get(a.user_id, ""), a.peran) for a in assigned],
+        assigned=[{"user_id": a.user_id, "nama": workers.get(a.user_id, ""), "peran": a.peran} for a in assigned],
         summary=kernel().hooks(s, tenant).kesos_case_summary(case=case),
         can_advance=can_advance, targets=targets, actions=actions, form=form or Form(AdvanceFormSchema()),
-        version=request.form.get(VERSION_FIELD) if form is not None else case.version,
+        # a form sent back keeps the version it was drawn from (a stale one stays stale)
+        version=request.form.get(VERSION_FIELD, case.version) if form is not None or forms else case.version,
+        **_case_file(case, case_type, assigned, forms or {}),
     )
 
 
