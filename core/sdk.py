@@ -32,7 +32,7 @@ from core.cases.schemas import CaseSchema
 from core.cases.models import Case, CaseAssignment, CaseEvent
 from core.cases.services import advance_case, assign_staff, can_read_notes, case_profile, open_case
 from core.cases.workflow import AssignContext, CaseContext, CaseType, Guard, Stage
-from core.console.forms import Form as ConsoleForm, submit as console_submit
+from core.console.forms import VERSION_FIELD as CONSOLE_VERSION_FIELD, Form as ConsoleForm, page_version as console_page_version, submit as console_submit
 from core.console.menu import CaseAction, ConsoleContribution, MenuEntry
 from core.crypto import BLIND_INDEX, KK, NIK, EncryptedString, blind_index, decrypt_existing, encrypt_existing, keep_blind_index
 from core.dashboard import OverdueDeadline, OverdueDeadlines
@@ -79,7 +79,7 @@ __all__ = [
     # the dashboard's overdue deadlines (kesos_overdue_deadlines)
     "OverdueDeadline", "OverdueDeadlines",
     # the web console (kesos_register_console, docs/console.md)
-    "CaseAction", "ConsoleContribution", "ConsoleForm", "MenuEntry", "console_submit",
+    "CONSOLE_VERSION_FIELD", "CaseAction", "ConsoleContribution", "ConsoleForm", "MenuEntry", "console_page_version", "console_submit",
     # uploaded documents: the kernel's types, size limit and safe names (core/uploads.py)
     "UPLOAD_TYPES", "Berkas", "check_berkas", "safe_upload_name", "sniff_upload",
 ]

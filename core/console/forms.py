@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from flask import Response, make_response, request
@@ -20,7 +21,7 @@ from marshmallow import Schema, ValidationError
 from core.console.csrf import FIELD as CSRF_FIELD
 from core.console.submissions import FIELD as SUBMISSION_FIELD
 from core.console.submissions import already_done, once
-from core.errors import Conflict, InvalidInput
+from core.errors import Conflict, InvalidInput, PreconditionFailed
 from core.rules import RuleViolation
 
 NOT_FIELDS = frozenset({CSRF_FIELD, SUBMISSION_FIELD})
@@ -191,3 +192,30 @@ def submit(form: Form, action: Callable[[dict[str, Any]], str], render: Callable
             form.refuse(exc)
             status = getattr(exc, "status", 422)
     return make_response(render(form), status)
+
+
+# -- the version a page was drawn from (the console's If-Match) ---------------------------------
+
+VERSION_FIELD = "versi"  # a hidden field of every form that changes a versioned record
+
+
+class StalePage(Conflict):
+    """The record changed since the page was drawn: the API's 412, shown above the form."""
+
+    status = 412
+    code = PreconditionFailed.code
+
+
+@contextmanager
+def page_version() -> Iterator[int]:
+    """The version the submitted page was drawn from, for a service's `expected_version`; a
+    stale one (the service's PreconditionFailed, or no version at all) is shown as the page's
+    412 above the form, as the API answers a stale If-Match."""
+    try:
+        version = int(request.form.get(VERSION_FIELD, ""))
+    except ValueError:
+        raise StalePage(message=PreconditionFailed.message) from None
+    try:
+        yield version
+    except PreconditionFailed as exc:
+        raise StalePage(message=exc.message) from exc

@@ -18,17 +18,17 @@ from flask import Blueprint, Response, render_template, request, url_for
 from sqlalchemy import select
 
 from core.sdk import (
+    CONSOLE_VERSION_FIELD,
     CaseAction,
-    Conflict,
     ConsoleContribution,
     ConsoleForm,
     InvalidInput,
     Person,
-    PreconditionFailed,
     RuleViolation,
     advance_case,
     can_read_notes,
     case_profile,
+    console_page_version,
     console_submit,
     current_roles,
     current_tenant,
@@ -64,7 +64,6 @@ bp = Blueprint("rehabilitasi_konsol", __name__, template_folder="templates")
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"  # the plugin's own catalogue
 WRITE = "rehabilitasi.kasus.write"  # the API's permission for activities, plan, monitoring, evaluation
 MOVE = "cases.write"  # the kernel's permission for moving a case (POST /cases/<id>/advance)
-VERSION_FIELD = "versi"
 
 
 def N_(text: str) -> str:
@@ -109,13 +108,6 @@ def case_actions(case: Any) -> list[CaseAction] | None:
     if "terminasi" in REHABILITASI_SOSIAL.allowed_targets(case.stage):
         actions.append(CaseAction(N_("Masuk tahap Terminasi"), url("terminasi"), tahap="terminasi", permission=MOVE))
     return actions
-
-
-class StalePage(Conflict):
-    """The case moved since the page was drawn: the API's 412 (If-Match), shown above the form."""
-
-    status = 412
-    code = PreconditionFailed.code
 
 
 # -- shared ------------------------------------------------------------------------------------
@@ -275,15 +267,8 @@ def _terminasi_page(case_id: uuid.UUID, form: ConsoleForm | None = None) -> str:
     return _render(
         "terminasi.html", case, profile, form=form or ConsoleForm(TerminasiFormSchema()), hasil=HASIL_LABEL,
         syarat=syarat, syarat_citation=profile.citation("syarat_terminasi") if syarat else None,
-        version=request.form.get(VERSION_FIELD) if form is not None else case.version,
+        version=request.form.get(CONSOLE_VERSION_FIELD) if form is not None else case.version,
     )
-
-
-def _version_sent() -> int:
-    try:
-        return int(request.form.get(VERSION_FIELD, ""))
-    except ValueError:
-        raise StalePage(message=PreconditionFailed.message) from None
 
 
 @bp.get("/kasus/<uuid:case_id>/terminasi")
@@ -301,12 +286,11 @@ def masuk_terminasi(case_id: uuid.UUID) -> Response:
     def action(data: dict[str, Any]) -> str:
         case = services.get_kasus(session(), case_id)
         try:
-            advance_case(
-                session(), kernel(), current_tenant(), case, to_stage="terminasi", data=data,
-                expected_version=_version_sent(), actor_id=current_user().id,
-            )
-        except PreconditionFailed as exc:
-            raise StalePage(message=exc.message) from exc
+            with console_page_version() as version:
+                advance_case(
+                    session(), kernel(), current_tenant(), case, to_stage="terminasi", data=data,
+                    expected_version=version, actor_id=current_user().id,
+                )
         except (RuleViolation, InvalidInput) as exc:
             rename_errors(exc, terminasi_boxes)
             raise

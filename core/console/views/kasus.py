@@ -30,16 +30,14 @@ from core.cases.services import (
     sudah_terlambat,
 )
 from core.console.blueprint import bp
-from core.console.forms import Form, submit
+from core.console.forms import VERSION_FIELD, Form, page_version, submit
 from core.console.menu import CaseAction
 from core.dashboard import case_code
-from core.errors import Conflict, PreconditionFailed
 from core.registry.models import Person
 from core.staff.models import Membership, User
 from core.tenancy.calendar import local_today
 
 PAGE_SIZE = 20
-VERSION_FIELD = "versi"
 
 
 class AdvanceFormSchema(CaseAdvanceSchema):
@@ -47,13 +45,6 @@ class AdvanceFormSchema(CaseAdvanceSchema):
     as `data.catatan`)."""
 
     catatan = fields.String(load_default=None, validate=validate.Length(max=4000))
-
-
-class StalePage(Conflict):
-    """The case changed since the page was drawn: the API's 412, shown above the form."""
-
-    status = 412
-    code = PreconditionFailed.code
 
 
 @dataclass
@@ -277,13 +268,6 @@ def kasus_detail(case_id: uuid.UUID) -> Response:
     return make_response(_case_page(case_id))
 
 
-def _version_sent() -> int:
-    try:
-        return int(request.form.get(VERSION_FIELD, ""))
-    except ValueError:
-        raise StalePage(message=PreconditionFailed.message) from None
-
-
 @bp.post("/<tenant>/kasus/<uuid:case_id>/maju")
 @require("cases.write")
 def kasus_maju(case_id: uuid.UUID) -> Response:
@@ -293,13 +277,11 @@ def kasus_maju(case_id: uuid.UUID) -> Response:
         s = session()
         case = get_case(s, kernel(), tenant, case_id)
         extra = {"catatan": data["catatan"]} if data.get("catatan") else {}
-        try:
+        with page_version() as version:
             advance_case(
                 s, kernel(), tenant, case, to_stage=data["to_stage"], data={**data.get("data", {}), **extra},
-                expected_version=_version_sent(), actor_id=current_user().id,
+                expected_version=version, actor_id=current_user().id,
             )
-        except PreconditionFailed as exc:
-            raise StalePage(message=exc.message) from exc
         return url_for("konsol.kasus_detail", tenant=tenant.slug, case_id=case.id)
 
     return submit(Form.from_request(AdvanceFormSchema()), action, lambda form: _case_page(case_id, form))

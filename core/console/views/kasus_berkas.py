@@ -19,9 +19,8 @@ from core.cases.documents import add_document, download
 from core.cases.schemas import AssignmentSchema, CaseCloseSchema, CaseDocumentUploadSchema
 from core.cases.services import assign_staff, close_case, get_case, unassign_staff
 from core.console.blueprint import bp
-from core.console.forms import Form, submit
-from core.console.views.kasus import StalePage, _case_page, _version_sent
-from core.errors import PreconditionFailed
+from core.console.forms import Form, page_version, submit
+from core.console.views.kasus import _case_page
 from core.uploads import Berkas
 
 
@@ -97,10 +96,8 @@ def kasus_tutup(case_id: uuid.UUID) -> Response:
     case = get_case(session(), kernel(), tenant, case_id)
 
     def action(data: dict[str, Any]) -> str:
-        try:
-            close_case(session(), kernel(), tenant, case, data=data, expected_version=_version_sent(), actor_id=current_user().id)
-        except PreconditionFailed as exc:
-            raise StalePage(message=exc.message) from exc
+        with page_version() as version:
+            close_case(session(), kernel(), tenant, case, data=data, expected_version=version, actor_id=current_user().id)
         return _back(case_id)
 
     return submit(Form.from_request(CaseCloseSchema()), action, lambda f: _case_page(case_id, forms={"tutup": f}))
