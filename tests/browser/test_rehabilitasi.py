@@ -181,3 +181,15 @@ def test_a_peksos_takes_a_balangan_case_through_every_stage_with_the_rehabilitas
     screenshot(page, "36-rehabilitasi-bimbingan-lanjut")
     stage, moves, activities, plan = _state(served, kasus)
     assert (stage, moves, activities, plan) == ("bimbingan_lanjut", 6, 6, True)
+
+    # Bimbingan lanjut is the stage a rehabilitation case may be closed at.
+    page.get_by_label("Catatan penutupan (boleh kosong)").fill("Klien mandiri; bimbingan lanjut selesai.")
+    page.get_by_role("button", name="Tutup kasus").click()
+    expect(page.get_by_text("Status:")).to_contain_text("Selesai")
+    expect(page.get_by_role("link", name="Catat kegiatan tahap ini")).to_have_count(0)  # nothing more to record
+    expect(page.locator("table").last).to_contain_text("Ditutup")
+    expect(page.locator('ol.tahapan [aria-current="step"]')).to_have_count(0)  # no stage is running any more
+    expect(page.locator("ol.tahapan li").last).to_contain_text("selesai")
+    screenshot(page, "37-rehabilitasi-ditutup")
+    with served.kernel.db.unit_of_work(_tenant_id(served)) as s, tenant_context(_tenant_id(served), s):
+        assert s.scalar(select(Case.status).where(Case.id == uuid.UUID(kasus))) == "closed"

@@ -38,7 +38,9 @@ class _Parser(HTMLParser):
             self._form = PageForm(a.get("action", ""))
             self.forms.append(self._form)
         elif tag == "input" and self._form is not None and a.get("name") and a.get("type") != "password":
-            self._form.fields[a["name"]] = a.get("value", "")
+            # as a browser sends the form: an unticked box or radio button sends nothing
+            if a.get("type") not in ("checkbox", "radio") or "checked" in a:
+                self._form.fields[a["name"]] = a.get("value", "")
         elif tag == "button":
             self._button = []
         elif tag == "a":

@@ -238,7 +238,12 @@ def _case_page(case_id: uuid.UUID, form: Form | None = None, forms: dict[str, Fo
     profile = case_profile(s, kernel(), tenant, case)
     codes = case_type.stage_codes
     current = codes.index(case.stage) if case.stage in codes else -1
-    stages = [{"label": st.label, "selesai": i < current or case.status == "closed", "sekarang": i == current} for i, st in enumerate(case_type.stages)]
+    # A closed case has finished the stage it was closed at; the stages after it were never run.
+    closed = case.status == "closed"
+    stages = [
+        {"label": st.label, "selesai": i < current or (closed and i == current), "sekarang": i == current and not closed}
+        for i, st in enumerate(case_type.stages)
+    ]
     notes = can_read_notes(s, case, current_user().id, current_roles(), kernel().plugins.permissions)
     labels = {st.code: st.label for st in case_type.stages}
     can_advance = has_permission("cases.write") and case.status == "open"
