@@ -1,7 +1,8 @@
 """A Peksos in Chromium takes a Balangan rehabilitation case through all its stages with the
 rehabilitasi plugin's pages (plugins/rehabilitasi/console.py): the activities of each stage, the
 Perbup's refusal of problem solving before a plan (Pasal 18 ayat (1)), the plan, the refusal of
-terminasi without the family visit (Pasal 24 ayat (2)), terminasi, bimbingan lanjut.
+terminasi without the family visit (Pasal 24 ayat (2)), terminasi, bimbingan lanjut, closing;
+and a document of the case uploaded, refused when it is no PDF, and downloaded back.
 Screenshots go to tests/browser/artefacts/."""
 from __future__ import annotations
 
@@ -193,3 +194,34 @@ def test_a_peksos_takes_a_balangan_case_through_every_stage_with_the_rehabilitas
     screenshot(page, "37-rehabilitasi-ditutup")
     with served.kernel.db.unit_of_work(_tenant_id(served)) as s, tenant_context(_tenant_id(served), s):
         assert s.scalar(select(Case.status).where(Case.id == uuid.UUID(kasus))) == "closed"
+
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def test_the_peksos_uploads_a_document_to_the_case_and_downloads_it_back(page: Any, served: Served, kasus: str, tmp_path: Any) -> None:
+    _login(page)
+    page.goto(f"/konsol/balangan/kasus/{kasus}")
+    # A program renamed to .pdf is refused next to the file field, by its first bytes.
+    fake = tmp_path / "asesmen.pdf"
+    fake.write_bytes(b"MZ\x90\x00" + b"\x00" * 60)
+    page.get_by_label("Keterangan (mis. surat rujukan)").fill("hasil asesmen awal")
+    page.get_by_label("Berkas (PDF, JPEG atau PNG)").set_input_files(str(fake))
+    page.get_by_role("button", name="Unggah dokumen").click()
+    expect(page.locator("#kolom-berkas-galat")).to_be_visible()
+    expect(page.get_by_label("Keterangan (mis. surat rujukan)")).to_have_value("hasil asesmen awal")  # kept
+    expect(page.get_by_text("Belum ada dokumen pada kasus ini.")).to_be_visible()
+
+    real = tmp_path / "asesmen-awal.pdf"
+    real.write_bytes(PDF)
+    page.get_by_label("Berkas (PDF, JPEG atau PNG)").set_input_files(str(real))
+    page.get_by_role("button", name="Unggah dokumen").click()
+    listed = page.locator('table[aria-labelledby="dokumen"]')
+    expect(listed).to_contain_text("asesmen-awal.pdf")
+    expect(listed).to_contain_text("hasil asesmen awal")
+    expect(page.locator("table").last).to_contain_text("Dokumen diunggah")
+    screenshot(page, "38-kasus-dokumen")
+    with page.expect_download() as download:
+        listed.get_by_role("link", name="asesmen-awal.pdf").click()
+    assert download.value.suggested_filename == "asesmen-awal.pdf"
+    assert open(download.value.path(), "rb").read() == PDF
