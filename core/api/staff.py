@@ -6,10 +6,26 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from core.api.common import current_tenant, require, session, tenant_blueprint
+from core.api.common import current_tenant, current_user, require, session, tenant_blueprint
 from core.staff.models import Membership
-from core.staff.schemas import RevokedTokensSchema, StaffCreateSchema, StaffSchema, StaffUpdateSchema
-from core.staff.services import add_staff_member, get_staff_member, revoke_all_tokens, save_credential, set_roles, staff_query
+from core.staff.schemas import (
+    PasswordResetSchema,
+    RevokedTokensSchema,
+    StaffCreateSchema,
+    StaffRemovedSchema,
+    StaffSchema,
+    StaffUpdateSchema,
+)
+from core.staff.services import (
+    add_staff_member,
+    get_staff_member,
+    remove_staff_member,
+    reset_password,
+    revoke_all_tokens,
+    save_credential,
+    set_roles,
+    staff_query,
+)
 
 blp = tenant_blueprint("staff", __name__, "staff", "Petugas: akun, peran, sertifikat dan izin praktik")
 BLUEPRINTS = [blp]
@@ -81,3 +97,30 @@ def revoke_staff_tokens(user_id: uuid.UUID) -> Any:
     s = session()
     user, _ = get_staff_member(s, current_tenant(), user_id)
     return {"token_dicabut": revoke_all_tokens(s, user, reason="dicabut_admin")}
+
+
+@blp.post("/<uuid:user_id>/keluarkan")
+@require("staff.manage")
+@blp.response(200, StaffRemovedSchema)
+def remove_staff(user_id: uuid.UUID) -> Any:
+    """Keluarkan petugas dari kabupaten/kota ini (mis. pindah tugas): semua perannya di sini
+    dicabut; akunnya dan perannya di kabupaten/kota lain tetap. Ditolak (409) selama ia masih
+    ditugaskan pada kasus yang berjalan, dan untuk diri sendiri. Tokennya dicabut bila ia tidak
+    bekerja di kabupaten/kota lain. Data sertifikat dan izin praktiknya di sini disimpan."""
+    s = session()
+    user, _ = get_staff_member(s, current_tenant(), user_id)
+    removal = remove_staff_member(s, current_tenant(), user, actor_id=current_user().id)
+    return {"roles": removal.roles, "token_dicabut": removal.token_dicabut}
+
+
+@blp.post("/<uuid:user_id>/atur-ulang-sandi")
+@require("staff.manage")
+@blp.arguments(PasswordResetSchema)
+@blp.response(200, RevokedTokensSchema)
+def reset_staff_password(body: dict[str, Any], user_id: uuid.UUID) -> Any:
+    """Atur kata sandi awal baru bagi petugas yang lupa kata sandinya; semua tokennya dicabut.
+    Ditolak (409) untuk akun yang juga bekerja di kabupaten/kota lain, admin platform, dan akun
+    penyedia identitas: hubungi admin platform."""
+    s = session()
+    user, _ = get_staff_member(s, current_tenant(), user_id)
+    return {"token_dicabut": reset_password(s, current_tenant(), user, body["password"], actor_id=current_user().id)}

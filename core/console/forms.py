@@ -37,6 +37,8 @@ _PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
     (re.compile(r"^Panjang harus antara (\d+) dan (\d+)\.$"), lambda m: _("Panjang harus antara %(a)s dan %(b)s.", a=m.group(1), b=m.group(2))),
     (re.compile(r"^Harus salah satu dari: (.*)\.$"), lambda m: _("Harus salah satu dari: %(pilihan)s.", pilihan=m.group(1))),
     (re.compile(r"^Panjang harus tepat (\d+)\.$"), lambda m: _("Panjang harus tepat %(n)s.", n=m.group(1))),
+    # core/staff/passwords.py, with its MIN_LENGTH inside
+    (re.compile(r"^Kata sandi minimal (\d+) karakter\.$"), lambda m: _("Kata sandi minimal %(n)s karakter.", n=m.group(1))),
     # validate.Range, as core/messages.py words it: "Harus <op> <min>[ dan <op> <max>]."
     (re.compile(r"^Harus (paling sedikit|lebih dari) (\S+) dan (paling banyak|kurang dari) (\S+)\.$"), lambda m: _range(m.group(1), m.group(2), m.group(3), m.group(4))),
     (re.compile(r"^Harus (paling sedikit|lebih dari|paling banyak|kurang dari) (\S+)\.$"), lambda m: _bound(m.group(1), m.group(2))),

@@ -31,6 +31,20 @@ class RevokedTokensSchema(Schema):
     token_dicabut = fields.Integer(metadata={"description": "jumlah token yang dicabut"})
 
 
+class PasswordResetSchema(Schema):
+    password = fields.String(
+        required=True, load_only=True, validate=validate.Length(min=1, max=200),
+        metadata={"description": "kata sandi awal yang baru: minimal 10 karakter, tidak memuat nama pengguna, bukan kata sandi yang umum"},
+    )
+
+
+class StaffRemovedSchema(Schema):
+    roles = fields.List(fields.String(), metadata={"description": "peran di kabupaten/kota ini yang dicabut"})
+    token_dicabut = fields.Integer(
+        metadata={"description": "jumlah token yang dicabut (0 bila akun masih bekerja di kabupaten/kota lain)"}
+    )
+
+
 class TokenSchema(Schema):
     token = fields.String()
     expires_at = fields.DateTime()

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from core import audit
+from core.cases.models import Case, CaseAssignment
 from core.db import utcnow
 from core.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from core.staff import lockout
@@ -263,3 +264,97 @@ def add_staff_member(session: Session, tenant: Tenant, body: dict[str, Any]) -> 
     set_roles(session, tenant, user, body["roles"])
     cred = save_credential(session, user, body["credential"]) if body.get("credential") else None
     return user, cred
+
+
+@dataclass(frozen=True)
+class Removal:
+    """What taking a staff member off a tenant did: the roles removed there, and how many of the
+    account's tokens were revoked (none while it still works somewhere else)."""
+
+    roles: list[str]
+    token_dicabut: int
+
+
+def open_assignments(session: Session, tenant: Tenant, user_id: uuid.UUID) -> int:
+    """How many open cases of `tenant` the user is still assigned to."""
+    return int(session.scalar(
+        select(func.count())
+        .select_from(CaseAssignment)
+        .join(Case, (Case.tenant_id == CaseAssignment.tenant_id) & (Case.id == CaseAssignment.case_id))
+        .where(CaseAssignment.tenant_id == tenant.id, CaseAssignment.user_id == user_id, Case.status == "open")
+    ) or 0)
+
+
+def _roles_elsewhere(session: Session, tenant: Tenant, user_id: uuid.UUID) -> int:
+    return int(session.scalar(
+        select(func.count()).select_from(Membership).where(Membership.user_id == user_id, Membership.tenant_id != tenant.id)
+    ) or 0)
+
+
+def remove_staff_member(session: Session, tenant: Tenant, user: User, *, actor_id: uuid.UUID) -> Removal:
+    """Take a staff member off `tenant` (they left the Dinas): every role they hold HERE is
+    removed; the account, which is platform-owned, and their roles in other tenants stay.
+
+    Refused (409) while they are still assigned to an open case of this tenant — a client must
+    not be left with a worker nobody can reach: the admin first releases or reassigns them on the
+    case's page — and for the admin themselves (another tenant_admin must do it, so a tenant is
+    never left by its last admin by mistake).
+
+    Tokens are platform-wide, not per tenant: they are revoked only when the person holds no role
+    in any other tenant and is no platform admin (otherwise they would be logged out of work that
+    is not this tenant's to end). Their StaffCredential row of this tenant is kept: it is the
+    record of who was certified, and licensed, while they worked on its cases."""
+    if user.id == actor_id:
+        raise Conflict(
+            "tidak_dapat_mengeluarkan_diri",
+            "Anda tidak dapat mengeluarkan diri sendiri dari kabupaten/kota ini; minta tenant_admin lain melakukannya.",
+        )
+    still = open_assignments(session, tenant, user.id)
+    if still:
+        raise Conflict(
+            "petugas_masih_ditugaskan",
+            f"{user.nama} masih ditugaskan pada {still} kasus yang masih berjalan di kabupaten/kota ini. "
+            "Lepaskan atau ganti petugas tersebut di halaman setiap kasus terlebih dahulu.",
+        )
+    roles = sorted(roles_in(session, user.id, tenant.id))
+    session.execute(delete(Membership).where(Membership.tenant_id == tenant.id, Membership.user_id == user.id))
+    revoked = 0
+    if not user.is_platform_admin and not _roles_elsewhere(session, tenant, user.id):
+        revoked = revoke_all_tokens(session, user, reason="dikeluarkan")
+    audit.record(session, "staff.removed", "user", user.id, {"username": user.username, "roles": roles, "token_dicabut": revoked})
+    return Removal(roles, revoked)
+
+
+def reset_password(session: Session, tenant: Tenant, user: User, new_password: str, *, actor_id: uuid.UUID) -> int:
+    """A tenant admin sets a new initial password for a staff member who forgot theirs (a closed
+    network has no e-mail to reset it by): checked by the password policy, any lockout lifted,
+    every token of the account revoked. Audited without the password. Returns how many tokens
+    were revoked.
+
+    Only for an account that is this tenant's alone: one that also works in another tenant, a
+    platform admin, or an external account (no local password) is the platform admin's or the
+    identity provider's to reset. Nor for the admin's own account: that is changed with the
+    current password (POST /auth/kata-sandi), which a stolen token does not know."""
+    if user.id == actor_id:
+        raise Conflict(
+            "atur_ulang_sandi_sendiri",
+            "Kata sandi Anda sendiri tidak dapat diatur ulang di sini; ubahlah dengan kata sandi saat ini, atau minta tenant_admin lain.",
+        )
+    if user.eksternal or not is_usable(user.password_hash):
+        raise Conflict(
+            "akun_eksternal",
+            "Akun ini masuk melalui penyedia identitas dan tidak memiliki kata sandi di Kesos; hubungi admin platform.",
+        )
+    if user.is_platform_admin or _roles_elsewhere(session, tenant, user.id):
+        raise Conflict(
+            "bukan_akun_kabupaten_ini",
+            "Akun ini juga dipakai di luar kabupaten/kota ini; kata sandinya hanya dapat diatur ulang oleh admin platform. "
+            "Hubungi admin platform.",
+        )
+    problems = password_problems(new_password, user.username)
+    if problems:
+        raise InvalidInput({"password": problems})
+    user.password_hash = hash_password(new_password)
+    lockout.clear_failures(session, user.username)
+    audit.record(session, "user.password_reset", "user", user.id, {"username": user.username})
+    return revoke_all_tokens(session, user, reason="atur_ulang_sandi")

@@ -250,6 +250,8 @@ def test_writes_are_refused_as_by_the_api(console: Console, client: Any, make: F
         BARU: _new_staff(username="penyusup"),
         url: {"roles": ["tenant_admin"]},
         f"{url}/cabut-sesi": {"yakin": "1"},
+        f"{url}/atur-ulang-sandi": {"password": GOOD_PASSWORD},
+        f"{url}/keluarkan": {"yakin_keluarkan": "1"},
     }
     # The API refuses the same roles.
     for who in ("auditor", "officer"):
@@ -290,4 +292,121 @@ def test_another_tenants_staff_member_is_not_found(console: Console, client: Any
     sid = "0f3c2a4e-1b2c-4d5e-8f90-123456789abd"
     assert client.post(url, data={"csrf_token": csrf, "submission_id": sid, "roles": ["peksos", "tks"]}).status_code == 404
     assert client.post(f"{url}/cabut-sesi", data={"csrf_token": csrf, "submission_id": sid, "yakin": "1"}).status_code == 404
+    assert client.post(f"{url}/atur-ulang-sandi", data={"csrf_token": csrf, "submission_id": sid, "password": GOOD_PASSWORD}).status_code == 404
+    assert client.post(f"{url}/keluarkan", data={"csrf_token": csrf, "submission_id": sid, "yakin_keluarkan": "1"}).status_code == 404
     assert client.get("/api/v1/auth/me", headers=other.headers).status_code == 200
+
+
+# --- taking a staff member off the tenant, resetting a forgotten password (staff.manage) ---
+
+KELUARKAN = "Keluarkan dari kabupaten/kota ini"
+
+
+def _open_case(client: Any, admin: Any, person: Any, worker: Any) -> str:
+    r = client.post("/api/v1/tenants/balangan/cases", json={
+        "case_type": "fixture_kasus", "subject_type": "person", "person_id": str(person.id),
+        "assigned": [{"user_id": str(worker.user_id)}],
+    }, headers=admin.headers)
+    assert r.status_code == 201, r.get_json()
+    return str(r.get_json()["id"])
+
+
+def test_removal_is_refused_while_assigned_then_done_once_and_gone_from_the_list(console: Console, client: Any, make: Factory, people: dict[str, Any]) -> None:
+    admin = people["admin"]
+    rina = make.user("rina", {"balangan": ["peksos"]})
+    case_id = _open_case(client, admin, make.person("balangan"), rina)
+    console.login("admin")
+    url = _member(console, "rina")
+    action = f"{url}/keluarkan"
+    form = console.get(url).form(action, KELUARKAN)
+    unsure = Page(client.post(action, data=_hidden(form)))
+    assert unsure.status == 422 and unsure.field_error("yakin_keluarkan") == "Centang kotak ini untuk memastikan."
+
+    refused = Page(client.post(action, data={**_hidden(form), "yakin_keluarkan": "1"}))
+    assert refused.status == 409
+    assert ("Rina masih ditugaskan pada 1 kasus yang masih berjalan di kabupaten/kota ini. "
+            "Lepaskan atau ganti petugas tersebut di halaman setiap kasus terlebih dahulu.") in refused.text()
+    assert client.get(f"{API}/{rina.user_id}", headers=admin.headers).get_json()["roles"] == ["peksos"]
+    # In English, the same refusal with its count.
+    english = Page(client.post(action, data={**_hidden(form), "yakin_keluarkan": "1"}, headers={"Accept-Language": "en"}))
+    assert english.status == 409 and "Rina is still assigned to 1 open cases in this regency/city." in english.text()
+
+    # Released on the case's page, as the message says; the same form then goes through.
+    case_page = f"/konsol/balangan/kasus/{case_id}"
+    assert console.submit(case_page, f"{case_page}/petugas/{rina.user_id}/lepas").status_code == 303
+    done = client.post(action, data={**_hidden(form), "yakin_keluarkan": "1"})
+    assert done.status_code == 303 and done.headers["Location"] == f"{STAF}?dikeluarkan=1&dicabut=1"
+    again = client.post(action, data={**_hidden(form), "yakin_keluarkan": "1"})
+    assert again.headers["Location"] == done.headers["Location"]
+    listed = console.get(done.headers["Location"])
+    assert ("Petugas dikeluarkan dari kabupaten/kota ini. Akunnya dan perannya di kabupaten/kota lain tetap; "
+            "data sertifikat dan izin praktiknya di sini disimpan. 1 sesinya dicabut.") in listed.text()
+    assert "Rina" not in {r[0] for r in listed.rows("daftar-petugas")}
+    assert console.get(url).status == 404
+    assert client.get(f"{API}/{rina.user_id}", headers=admin.headers).status_code == 404
+    assert client.get("/api/v1/auth/me", headers=rina.headers).status_code == 401
+    assert _audit_actions(console, rina.user_id).count("staff.removed") == 1
+
+
+def test_removing_someone_who_works_in_another_tenant_keeps_their_session_there(console: Console, client: Any, people: dict[str, Any]) -> None:
+    kedua = people["both"]
+    console.login("admin")
+    url = _member(console, "kedua")
+    done = console.submit(url, f"{url}/keluarkan", KELUARKAN, yakin_keluarkan="1")
+    assert done.status_code == 303 and done.headers["Location"] == f"{STAF}?dikeluarkan=1&dicabut=0"
+    assert "sesinya dicabut" not in console.get(done.headers["Location"]).text()
+    assert client.get("/api/v1/auth/me", headers=kedua.headers).get_json()["tenants"] == {"tabalong": ["tenant_admin"]}
+    assert client.get("/api/v1/tenants/balangan/staff", headers=kedua.headers).status_code == 403
+    assert client.get("/api/v1/tenants/balangan/persons", headers=kedua.headers).status_code == 403
+    assert client.get("/api/v1/tenants/tabalong/staff", headers=kedua.headers).status_code == 200
+
+
+def test_an_admin_cannot_remove_themselves(console: Console, client: Any, people: dict[str, Any]) -> None:
+    admin = people["admin"]
+    console.login("admin")
+    url = f"{STAF}/{admin.user_id}"
+    page = Page(console.submit(url, f"{url}/keluarkan", KELUARKAN, yakin_keluarkan="1"))
+    assert page.status == 409
+    assert "Anda tidak dapat mengeluarkan diri sendiri dari kabupaten/kota ini; minta tenant_admin lain melakukannya." in page.text()
+    assert client.get(f"{API}/{admin.user_id}", headers=admin.headers).get_json()["roles"] == ["tenant_admin"]
+
+
+RESET = "Atur ulang kata sandi"
+NEW_PASSWORD = "Jembatan-Batu-Piring-58"
+
+
+def test_resetting_a_forgotten_password(console: Console, client: Any, make: Factory, people: dict[str, Any]) -> None:
+    rina = make.user("rina", {"balangan": ["peksos"]})
+    console.login("admin")
+    url = _member(console, "rina")
+    action = f"{url}/atur-ulang-sandi"
+    page = console.get(url)
+    assert "Minimal 10 karakter, tidak memuat nama pengguna, bukan kata sandi yang umum." in page.text()
+    form = page.form(action, RESET)
+    weak = Page(client.post(action, data={**_hidden(form), "password": "rina-lupa-sandi"}))
+    assert weak.status == 422 and weak.field_error("password") == "Kata sandi tidak boleh memuat nama pengguna."
+    assert weak.input_value("password") == "" and "rina-lupa-sandi" not in weak.html
+    assert client.get("/api/v1/auth/me", headers=rina.headers).status_code == 200  # nothing changed
+
+    done = client.post(action, data={**_hidden(form), "password": NEW_PASSWORD})
+    assert done.status_code == 303 and done.headers["Location"] == f"{url}?sandi_diatur_ulang=1"
+    shown = console.get(done.headers["Location"])
+    assert "Kata sandi diatur ulang dan 1 sesi dicabut." in shown.text() and NEW_PASSWORD not in shown.html
+    assert client.get("/api/v1/auth/me", headers=rina.headers).status_code == 401
+    assert client.post("/api/v1/auth/login", json={"username": "rina", "password": NEW_PASSWORD}).status_code == 200
+    assert client.post("/api/v1/auth/login", json={"username": "rina", "password": "uji-kata-sandi-2026"}).status_code == 401
+    assert _audit_actions(console, rina.user_id)[-2:] == ["user.password_reset", "user.tokens_revoked"]
+    audit = console.get(f"/konsol/balangan/audit?target_id={rina.user_id}").text()
+    assert NEW_PASSWORD not in audit
+
+
+def test_a_reset_is_refused_for_an_account_of_two_tenants(console: Console, client: Any, people: dict[str, Any]) -> None:
+    kedua = people["both"]
+    console.login("admin")
+    url = _member(console, "kedua")
+    page = Page(console.submit(url, f"{url}/atur-ulang-sandi", RESET, password=NEW_PASSWORD))
+    assert page.status == 409
+    assert ("Akun ini juga dipakai di luar kabupaten/kota ini; kata sandinya hanya dapat diatur ulang oleh admin platform. "
+            "Hubungi admin platform.") in page.text()
+    assert client.get("/api/v1/auth/me", headers=kedua.headers).status_code == 200
+    assert client.post("/api/v1/auth/login", json={"username": "kedua", "password": NEW_PASSWORD}).status_code == 401

@@ -67,6 +67,8 @@ MIN_SUCCEEDED_OPERATIONS = 60
 LAST = (
     ("PUT", "/api/v1/tenants/{tenant}/plugins/{name}"),
     ("PATCH", "/api/v1/tenants/{tenant}/staff/{user_id}"),
+    ("POST", "/api/v1/tenants/{tenant}/staff/{user_id}/atur-ulang-sandi"),
+    ("POST", "/api/v1/tenants/{tenant}/staff/{user_id}/keluarkan"),
     ("PATCH", "/api/v1/tenants/{slug}"),
 )
 

@@ -108,6 +108,8 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("GET", f"{T}/staff/{{user_id}}"): ADMIN_AUDITOR,
     ("PATCH", f"{T}/staff/{{user_id}}"): ADMIN,
     ("POST", f"{T}/staff/{{user_id}}/cabut-token"): ADMIN,
+    ("POST", f"{T}/staff/{{user_id}}/atur-ulang-sandi"): ADMIN,
+    ("POST", f"{T}/staff/{{user_id}}/keluarkan"): ADMIN,
     # -- audit log (audit.read) -----------------------------------------------------------------
     ("GET", f"{T}/audit"): ADMIN_AUDITOR,
     # -- working-day calendar (calendar.read / calendar.manage) ---------------------------------

@@ -189,6 +189,7 @@ def _values_of(kernel: Any, slug: str) -> dict[str, str]:
             "case": assigned.case_id,
             "assigned_user": assigned.user_id,
             "staff_user": one(select(User.id).where(User.username == f"cadangan.{slug}")),
+            "leaving_user": one(select(User.id).where(User.username == f"pindah.{slug}")),
             "jaminan_case": one(select(PenyaluranJaminan.case_id)),
             "lks_case": one(select(Pendaftaran.case_id).where(Pendaftaran.organization_id == operator_org)),
             "lks_case_terdaftar": one(select(Pendaftaran.case_id).where(Pendaftaran.nomor.is_not(None))),
@@ -242,6 +243,9 @@ def world(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> It
         # tokens): none of the actors.
         for slug in (A, B):
             make.user(f"cadangan.{slug}", {slug: ["tks"]})
+            # POST .../keluarkan takes its staff member off the tenant: one of its own, so the
+            # other /staff/{user_id} operations still find theirs whatever the order.
+            make.user(f"pindah.{slug}", {slug: ["tks"]})
         stale = make.user("kedaluwarsa", {A: ["tenant_admin"]}, platform_admin=True)
         _expire_tokens_of(kernel, stale.user_id)
         headers = {role: _login(client, f"{DEMO_USER[role]}.{A}") for role in TENANT_ROLES}
@@ -284,7 +288,7 @@ _BY_PATH = {
                 ("/pemberdayaan/", "pemberdayaan_case"), ("/perlindungan/bantuan/", "bantuan_case"),
                 ("/perlindungan/kasus/", "perlindungan_case"), ("/rehabilitasi/", "rehabilitasi_case"),
                 ("/cases/{case_id}/dokumen", "documents_case"), ("/cases/", "case")],
-    "user_id": [("/staff/", "staff_user"), ("/cases/", "assigned_user")],
+    "user_id": [("/keluarkan", "leaving_user"), ("/staff/", "staff_user"), ("/cases/", "assigned_user")],
     "run_id": [("/reports/", "report_run"), ("/imports/", "import_run")],
     "organization_id": [("/lks/asing/", "lks_asing"), ("/lks/lembaga/", "lks_lembaga")],
     "name": [("/plugins/", "plugin"), ("/files/", "report_file"), ("/reports/", "report"), ("/imports/", "importer")],

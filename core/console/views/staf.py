@@ -1,8 +1,9 @@
 """The tenant's staff: accounts, roles and credentials, with a warning for a Peksos certificate
 or practice licence that has expired or expires soon; adding a staff member, changing their
-roles and credential, and revoking all their sessions. The same permissions, schemas and
-service functions as /api/v1/tenants/<t>/staff (core/api/staff.py): staff.read (tenant_admin,
-auditor) reads, staff.manage (tenant_admin) writes, audited by the services as for the API."""
+roles and credential, revoking all their sessions, resetting a forgotten password and taking
+them off the tenant. The same permissions, schemas and service functions as
+/api/v1/tenants/<t>/staff (core/api/staff.py): staff.read (tenant_admin, auditor) reads,
+staff.manage (tenant_admin) writes, audited by the services as for the API."""
 from __future__ import annotations
 
 import uuid
@@ -16,7 +17,7 @@ from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields
 from sqlalchemy import select
 
-from core.api.common import current_tenant, has_permission, paginate, require, session
+from core.api.common import current_tenant, current_user, has_permission, paginate, require, session
 from core.console.blueprint import bp
 from core.console.forms import NOT_FIELDS, Form, submit
 from core.console.submissions import FIELD as SUBMISSION_FIELD
@@ -24,10 +25,13 @@ from core.console.views._halaman import Pagination
 from core.errors import Conflict, InvalidInput
 from core.staff.models import ROLES, Membership, StaffCredential, User
 from core.staff.passwords import MIN_LENGTH
-from core.staff.schemas import EDUCATION, CredentialSchema, StaffCreateSchema, StaffUpdateSchema
+from core.staff.schemas import EDUCATION, CredentialSchema, PasswordResetSchema, StaffCreateSchema, StaffUpdateSchema
 from core.staff.services import (
     add_staff_member,
     get_staff_member,
+    open_assignments,
+    remove_staff_member,
+    reset_password,
     revoke_all_tokens,
     roles_in,
     save_credential,
@@ -156,6 +160,13 @@ class RevokeSessionsSchema(Schema):
     yakin = fields.Boolean(load_default=False)
 
 
+class RemoveStaffSchema(Schema):
+    """POST .../keluarkan has no body either; the console asks for its own ticked box (named
+    apart from the sessions form's, both being on one page)."""
+
+    yakin_keluarkan = fields.Boolean(load_default=False)
+
+
 @bp.get("/<tenant>/petugas")
 @require("staff.read")
 def staf() -> Response:
@@ -172,6 +183,7 @@ def staf() -> Response:
     return make_response(render_template(
         "konsol/staf/staf.html", tenant=tenant, rows=rows, pages=pages, today=today, warn_days=WARN_DAYS,
         warned=[r for r in rows if r.warnings], can_manage=has_permission("staff.manage"),
+        removed=request.args.get("dikeluarkan") == "1", revoked=request.args.get("dicabut", type=int),
     ))
 
 
@@ -211,7 +223,10 @@ def _stored_values(cred: StaffCredential | None) -> dict[str, str]:
     return values
 
 
-def _member_page(user_id: uuid.UUID, form: StaffForm | None = None, revoke_form: Form | None = None) -> str:
+def _member_page(
+    user_id: uuid.UUID, form: StaffForm | None = None, revoke_form: Form | None = None,
+    password_form: Form | None = None, remove_form: Form | None = None,
+) -> str:
     tenant = current_tenant()
     s = session()
     user, cred = get_staff_member(s, tenant, user_id)
@@ -221,8 +236,10 @@ def _member_page(user_id: uuid.UUID, form: StaffForm | None = None, revoke_form:
     return render_template(
         "konsol/staf/petugas.html", tenant=tenant, row=_row(user, roles, cred, local_today()), warn_days=WARN_DAYS,
         form=form, revoke_form=revoke_form or Form(RevokeSessionsSchema()), fields=UPDATE_FIELDS,
-        roles=ROLES, education=EDUCATION, can_manage=has_permission("staff.manage"),
+        password_form=password_form or Form(PasswordResetSchema()), remove_form=remove_form or Form(RemoveStaffSchema()),
+        roles=ROLES, education=EDUCATION, can_manage=has_permission("staff.manage"), min_length=MIN_LENGTH,
         saved=request.args.get("disimpan") == "1", revoked=request.args.get("dicabut", type=int),
+        password_reset=request.args.get("sandi_diatur_ulang", type=int),
     )
 
 
@@ -266,3 +283,43 @@ def petugas_cabut_sesi(user_id: uuid.UUID) -> Response:
         return url_for("konsol.petugas_detail", tenant=tenant.slug, user_id=user.id, dicabut=count)
 
     return submit(Form.from_request(RevokeSessionsSchema()), action, lambda f: _member_page(user_id, revoke_form=f))
+
+
+@bp.post("/<tenant>/petugas/<uuid:user_id>/atur-ulang-sandi")
+@require("staff.manage")
+def petugas_atur_ulang_sandi(user_id: uuid.UUID) -> Response:
+    tenant = current_tenant()
+
+    def action(data: dict[str, Any]) -> str:
+        s = session()
+        user, _cred = get_staff_member(s, tenant, user_id)
+        count = reset_password(s, tenant, user, data["password"], actor_id=current_user().id)
+        return url_for("konsol.petugas_detail", tenant=tenant.slug, user_id=user.id, sandi_diatur_ulang=count)
+
+    return submit(Form.from_request(PasswordResetSchema()), action, lambda f: _member_page(user_id, password_form=f))
+
+
+@bp.post("/<tenant>/petugas/<uuid:user_id>/keluarkan")
+@require("staff.manage")
+def petugas_keluarkan(user_id: uuid.UUID) -> Response:
+    tenant = current_tenant()
+
+    def action(data: dict[str, Any]) -> str:
+        s = session()
+        user, _cred = get_staff_member(s, tenant, user_id)
+        if not data["yakin_keluarkan"]:
+            raise InvalidInput({"yakin_keluarkan": [_("Centang kotak ini untuk memastikan.")]})
+        try:
+            removal = remove_staff_member(s, tenant, user, actor_id=current_user().id)
+        except Conflict as exc:
+            if exc.code != "petugas_masih_ditugaskan":
+                raise
+            # The service's refusal, said in the page's language (its text holds the count).
+            raise Conflict(exc.code, _(
+                "%(nama)s masih ditugaskan pada %(n)s kasus yang masih berjalan di kabupaten/kota ini. "
+                "Lepaskan atau ganti petugas tersebut di halaman setiap kasus terlebih dahulu.",
+                nama=user.nama, n=open_assignments(s, tenant, user.id),
+            )) from exc
+        return url_for("konsol.staf", tenant=tenant.slug, dikeluarkan=1, dicabut=removal.token_dicabut)
+
+    return submit(Form.from_request(RemoveStaffSchema()), action, lambda f: _member_page(user_id, remove_form=f))

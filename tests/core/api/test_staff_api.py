@@ -225,3 +225,178 @@ def test_a_tenant_admin_cannot_create_a_platform_admin(client, kernel, admin):
     body = error_of(_add(client, admin, {**PEKSOS, "is_platform_admin": True}), 422, "data_tidak_valid")
     assert set(body["errors"]) == {"is_platform_admin"}
     assert count_rows(kernel, User, is_platform_admin=True) == 0
+
+
+# --- taking a staff member off the tenant, resetting a forgotten password (staff.manage) ---
+
+
+def _open_case(client, actor, person, worker):
+    r = client.post(url(A_SLUG, "cases"), json={
+        "case_type": "fixture_kasus", "subject_type": "person", "person_id": str(person.id),
+        "assigned": [{"user_id": str(worker.user_id)}],
+    }, headers=actor.headers)
+    assert r.status_code == 201, r.get_json()
+    return r.get_json()["id"]
+
+
+def _close_in_database(kernel, case_id):
+    """The case closed (as close_case leaves it), without walking the fixture's stages."""
+    from sqlalchemy import update
+
+    from core.cases.models import Case
+    from core.db import tenant_context
+
+    tid = tenant_id(kernel, A_SLUG)
+    with kernel.db.unit_of_work(tid) as s, tenant_context(tid, s):
+        s.execute(update(Case).where(Case.id == uuid.UUID(case_id)).values(status="closed"))
+
+
+def _me(client, actor):
+    return client.get("/api/v1/auth/me", headers=actor.headers)
+
+
+def test_removal_is_refused_while_assigned_to_open_cases_then_takes_only_this_tenants_roles(client, make, kernel, admin):
+    from core.cases.models import CaseAssignment
+
+    make.enable(A_SLUG)
+    rina = make.user("rina", {A_SLUG: ["peksos", "tks"]})
+    assert client.patch(f"{STAFF}/{rina.user_id}", json={"credential": {"nomor_sertifikat": "SERT-9"}}, headers=admin.headers).status_code == 200
+    person = make.person(A_SLUG)
+    first, second = _open_case(client, admin, person, rina), _open_case(client, admin, person, rina)
+    keluarkan = f"{STAFF}/{rina.user_id}/keluarkan"
+
+    body = error_of(client.post(keluarkan, headers=admin.headers), 409, "petugas_masih_ditugaskan")
+    assert body["message"] == (
+        "Rina masih ditugaskan pada 2 kasus yang masih berjalan di kabupaten/kota ini. "
+        "Lepaskan atau ganti petugas tersebut di halaman setiap kasus terlebih dahulu."
+    )
+    assert client.delete(url(A_SLUG, f"cases/{first}/assignments/{rina.user_id}"), headers=admin.headers).status_code == 204
+    body = error_of(client.post(keluarkan, headers=admin.headers), 409, "petugas_masih_ditugaskan")
+    assert "pada 1 kasus" in body["message"]
+    assert client.get(f"{STAFF}/{rina.user_id}", headers=admin.headers).get_json()["roles"] == ["peksos", "tks"]
+    assert _me(client, rina).status_code == 200
+
+    # A closed case's assignment is its history: it does not hold the worker here.
+    _close_in_database(kernel, second)
+    r = client.post(keluarkan, headers=admin.headers)
+    assert r.status_code == 200, r.get_json()
+    assert r.get_json() == {"roles": ["peksos", "tks"], "token_dicabut": 1}
+    error_of(client.get(f"{STAFF}/{rina.user_id}", headers=admin.headers), 404)
+    assert "rina" not in {s["username"] for s in client.get(STAFF, headers=admin.headers).get_json()}
+    assert count_rows(kernel, Membership, user_id=rina.user_id) == 0
+    # The account stays, its session does not (it works nowhere else); its credential row and
+    # the closed case's assignment are kept as history.
+    assert count_rows(kernel, User, username="rina") == 1
+    error_of(_me(client, rina), 401, "token_tidak_sah")
+    assert count_rows(kernel, StaffCredential, A_SLUG, user_id=rina.user_id) == 1
+    assert count_rows(kernel, CaseAssignment, A_SLUG, user_id=rina.user_id) == 1
+    (entry,) = [e for e in _entries(kernel, str(rina.user_id)) if e.action == "staff.removed"]
+    assert entry.actor_id == admin.user_id
+    assert entry.summary == {"username": "rina", "roles": ["peksos", "tks"], "token_dicabut": 1}
+    # Removed: the member's routes are 404 here, as for anyone who never worked here.
+    error_of(client.post(keluarkan, headers=admin.headers), 404)
+
+
+def test_removal_leaves_the_other_tenants_roles_and_the_session(client, make, kernel, admin):
+    both = make.user("rina", {A_SLUG: ["officer"], B_SLUG: ["officer", "auditor"]})
+    assert client.get(url(A_SLUG, "cases"), headers=both.headers).status_code == 200
+    r = client.post(f"{STAFF}/{both.user_id}/keluarkan", headers=admin.headers)
+    assert r.status_code == 200, r.get_json()
+    assert r.get_json() == {"roles": ["officer"], "token_dicabut": 0}
+    # The same token still works in Tabalong, and no longer in Balangan.
+    assert _me(client, both).get_json()["tenants"] == {B_SLUG: ["auditor", "officer"]}
+    error_of(client.get(url(A_SLUG, "cases"), headers=both.headers), 403, "tidak_berwenang")
+    assert client.get(url(B_SLUG, "cases"), headers=both.headers).status_code == 200
+    assert count_rows(kernel, Membership, tenant_id=tenant_id(kernel, B_SLUG), user_id=both.user_id) == 2
+
+
+def test_an_admin_cannot_remove_themselves(client, kernel, admin):
+    body = error_of(client.post(f"{STAFF}/{admin.user_id}/keluarkan", headers=admin.headers), 409, "tidak_dapat_mengeluarkan_diri")
+    assert "minta tenant_admin lain" in body["message"]
+    assert client.get(f"{STAFF}/{admin.user_id}", headers=admin.headers).get_json()["roles"] == ["tenant_admin"]
+    assert count_rows(kernel, AuditEntry, A_SLUG, action="staff.removed") == 0
+
+
+NEW_PASSWORD = "Hutan-Tebing-Tinggi-44"
+
+
+def test_a_reset_password_works_at_login_the_old_one_and_the_tokens_do_not(client, kernel, make, admin):
+    rina = make.user("rina", {A_SLUG: ["peksos"]})
+    # She forgot it, and locked herself out guessing (5 failures by default).
+    for _ in range(5):
+        client.post("/api/v1/auth/login", json={"username": "rina", "password": "mungkin-ini-2026"})
+    error_of(client.post("/api/v1/auth/login", json={"username": "rina", "password": FACTORY_PASSWORD}), 429)
+    r = client.post(f"{STAFF}/{rina.user_id}/atur-ulang-sandi", json={"password": NEW_PASSWORD}, headers=admin.headers)
+    assert r.status_code == 200, r.get_json()
+    assert r.get_json() == {"token_dicabut": 1}
+    error_of(_me(client, rina), 401, "token_tidak_sah")
+    error_of(client.post("/api/v1/auth/login", json={"username": "rina", "password": FACTORY_PASSWORD}), 401, "login_gagal")
+    # The reset lifted the lockout: the new password works at once.
+    assert client.post("/api/v1/auth/login", json={"username": "rina", "password": NEW_PASSWORD}).status_code == 200
+    entries = [e for e in _entries(kernel, str(rina.user_id)) if e.action in ("user.password_reset", "user.tokens_revoked")]
+    assert [e.action for e in entries] == ["user.password_reset", "user.tokens_revoked"]
+    assert entries[0].summary == {"username": "rina"} and entries[0].actor_id == admin.user_id
+    assert entries[1].summary["alasan"] == "atur_ulang_sandi"
+    assert all(NEW_PASSWORD not in str(e.summary) for e in audit_log(kernel, A_SLUG))
+
+
+def test_a_weak_password_is_refused_with_the_policys_message(client, make, admin):
+    rina = make.user("rina", {A_SLUG: ["peksos"]})
+    reset = f"{STAFF}/{rina.user_id}/atur-ulang-sandi"
+    body = error_of(client.post(reset, json={"password": "rina-2026-baru"}, headers=admin.headers), 422, "data_tidak_valid")
+    assert body["errors"] == {"password": ["Kata sandi tidak boleh memuat nama pengguna."]}
+    body = error_of(client.post(reset, json={"password": "pendek"}, headers=admin.headers), 422)
+    assert body["errors"]["password"] == ["Kata sandi minimal 10 karakter."]
+    error_of(client.post(reset, json={}, headers=admin.headers), 422)
+    # Nothing changed: the old password and the session still work.
+    assert _me(client, rina).status_code == 200
+    assert client.post("/api/v1/auth/login", json={"username": "rina", "password": FACTORY_PASSWORD}).status_code == 200
+
+
+def _external_account(kernel, username):
+    from sqlalchemy import select
+
+    from core.db import tenant_context
+    from core.staff.services import set_roles, upsert_external_user
+    from core.tenancy.models import Tenant
+
+    with kernel.db.unit_of_work() as s:
+        user = upsert_external_user(s, subject=f"sub-{username}", username=username, nama=username.title())
+        tenant = s.scalar(select(Tenant).where(Tenant.slug == A_SLUG))
+        with tenant_context(tenant.id, s):
+            set_roles(s, tenant, user, ["peksos"])
+        return user.id
+
+
+def test_a_reset_is_refused_for_an_account_that_is_not_this_tenants_alone(client, kernel, make, admin):
+    both = make.user("rina", {A_SLUG: ["peksos"], B_SLUG: ["officer"]})
+    platform = make.user("platform.peksos", {A_SLUG: ["peksos"]}, platform_admin=True)
+    external = _external_account(kernel, "sso.peksos")
+    for user_id, code in ((both.user_id, "bukan_akun_kabupaten_ini"), (platform.user_id, "bukan_akun_kabupaten_ini"),
+                          (external, "akun_eksternal")):
+        body = error_of(client.post(f"{STAFF}/{user_id}/atur-ulang-sandi", json={"password": NEW_PASSWORD}, headers=admin.headers), 409, code)
+        assert "hubungi admin platform" in body["message"].lower()
+    # Nor the admin's own, which is changed with the current password.
+    error_of(client.post(f"{STAFF}/{admin.user_id}/atur-ulang-sandi", json={"password": NEW_PASSWORD}, headers=admin.headers),
+             409, "atur_ulang_sandi_sendiri")
+    assert _me(client, both).status_code == 200 and _me(client, platform).status_code == 200
+    assert client.post("/api/v1/auth/login", json={"username": "rina", "password": FACTORY_PASSWORD}).status_code == 200
+    assert count_rows(kernel, AuditEntry, A_SLUG, action="user.password_reset") == 0
+
+
+@pytest.mark.parametrize("role", ["auditor", "officer", "peksos"])
+def test_only_a_tenant_admin_removes_staff_or_resets_their_password(client, make, kernel, admin, role):
+    rina = make.user("rina", {A_SLUG: ["tks"]})
+    someone = make.user("pengguna", {A_SLUG: [role]})
+    for path, body in (("keluarkan", None), ("atur-ulang-sandi", {"password": NEW_PASSWORD})):
+        refused = error_of(client.post(f"{STAFF}/{rina.user_id}/{path}", json=body, headers=someone.headers), 403, "tidak_berwenang")
+        assert "staff.manage" in refused["message"]
+    assert client.get(f"{STAFF}/{rina.user_id}", headers=admin.headers).get_json()["roles"] == ["tks"]
+    assert _me(client, rina).status_code == 200
+
+
+def test_another_tenants_staff_member_cannot_be_removed_or_reset(client, make, kernel, admin):
+    other = make.user("rahmat", {B_SLUG: ["peksos"]})
+    for path, body in (("keluarkan", None), ("atur-ulang-sandi", {"password": NEW_PASSWORD})):
+        error_of(client.post(f"{STAFF}/{other.user_id}/{path}", json=body, headers=admin.headers), 404)
+    assert _me(client, other).get_json()["tenants"] == {B_SLUG: ["peksos"]}
