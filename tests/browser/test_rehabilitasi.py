@@ -6,6 +6,7 @@ and a document of the case uploaded, refused when it is no PDF, and downloaded b
 Screenshots go to tests/browser/artefacts/."""
 from __future__ import annotations
 
+import itertools
 import re
 import uuid
 from datetime import date
@@ -28,6 +29,7 @@ from tests.browser.test_kasus import PEKSOS, _login
 from tests.factories import nik_for
 
 PERBUP = "Perbup Balangan 61/2017"
+_SERIALS = itertools.count(7301)
 
 
 def _tenant_id(served: Served) -> uuid.UUID:
@@ -45,7 +47,8 @@ def kasus(served: Served) -> str:
         tenant = s.get(Tenant, tid)
         peksos = s.scalar(select(User.id).where(User.username == PEKSOS))
         person, _warnings = create_person(s, {
-            "nik": nik_for("63.11", date(2009, 6, 14), "L", serial=7301), "nama": "Budi Santoso",
+            # the served demo database lives for the whole session: each case gets a person of its own
+            "nik": nik_for("63.11", date(2009, 6, 14), "L", serial=next(_SERIALS)), "nama": "Budi Santoso",
             "tanggal_lahir": date(2009, 6, 14), "jenis_kelamin": "L", "kode_wilayah": "63.11.01",
         })
         case = services.open_kasus(s, served.kernel, tenant, {

@@ -2,7 +2,7 @@
 
 Revision ID: 0010_case_documents
 Revises: 0009_console_forms
-Create Date: 2026-12-03
+Create Date: 2026-12-02
 """
 from __future__ import annotations
 
