@@ -8,6 +8,7 @@ from flask import Response, request
 from marshmallow import Schema, fields, validate
 
 from core.api.common import (
+    accepts_upload,
     current_roles,
     current_tenant,
     current_user,
@@ -20,11 +21,14 @@ from core.api.common import (
     session,
     tenant_blueprint,
 )
+from core.cases.documents import add_document, documents_query, download
 from core.cases.schemas import (
     AssignmentSchema,
     CaseAdvanceSchema,
     CaseCloseSchema,
     CaseCreateSchema,
+    CaseDocumentSchema,
+    CaseDocumentUploadSchema,
     CaseEventSchema,
     CaseQuerySchema,
     CaseSchema,
@@ -47,9 +51,6 @@ from core.cases.services import (
     unassign_staff,
 )
 from core.errors import InvalidInput
-from core.api.common import accepts_upload
-from core.cases.documents import add_document, documents_query, download
-from core.cases.schemas import CaseDocumentSchema, CaseDocumentUploadSchema
 from core.uploads import Berkas
 
 blp = tenant_blueprint("cases", __name__, "cases", "Kasus dan alur tahapannya")
