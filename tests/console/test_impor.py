@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from core.imports import ImportRun
 from core.registry.models import Person
@@ -20,6 +20,7 @@ from core.tenancy.models import Tenant
 from tests.console.pages import Console, Page
 from tests.factories import Factory, nik_for
 from tests.rq_helpers import redis_settings, work
+from tests.queries import statements
 
 IMPOR = "/konsol/balangan/impor"
 PERSONS = f"{IMPOR}/persons"
@@ -235,16 +236,8 @@ def test_an_import_for_an_event_takes_the_event_from_its_form(console: Console, 
 
 
 def _statements(kernel: Any, console: Console, url: str) -> tuple[int, Page]:
-    seen: list[str] = []
-
-    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        seen.append(statement)
-
-    event.listen(kernel.db.engine, "before_cursor_execute", count)
-    try:
+    with statements(kernel.db.engine) as seen:
         page = console.get(url)
-    finally:
-        event.remove(kernel.db.engine, "before_cursor_execute", count)
     assert page.status == 200
     return len(seen), page
 

@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from sqlalchemy import event, update
+from sqlalchemy import update
 
 from core.cases.models import Case
 from core.db import tenant_context
@@ -21,6 +21,7 @@ from plugins.rehabilitasi.jobs import flag_overdue_evaluations
 from plugins.rehabilitasi.rules import add_months
 from tests.console.pages import Console, Page
 from tests.plugins.rehabilitasi.helpers import T, build_world, new_case, tenant_id
+from tests.queries import statements
 
 LIST = "/konsol/balangan/kasus"
 UNKNOWN = "Jatuh tempo: Pilih salah satu saringan jatuh tempo yang tersedia."
@@ -127,16 +128,8 @@ def test_the_filtered_list_is_refused_to_a_role_the_api_refuses(console: Console
 
 def _statements(console: Console, kernel: Any, path: str) -> int:
     assert console.get(path).status == 200  # warm the per-tenant caches
-    seen: list[str] = []
-
-    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        seen.append(statement)
-
-    event.listen(kernel.db.engine, "before_cursor_execute", count)
-    try:
+    with statements(kernel.db.engine) as seen:
         assert console.get(path).status == 200
-    finally:
-        event.remove(kernel.db.engine, "before_cursor_execute", count)
     return len(seen)
 
 

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from sqlalchemy import event, update
+from sqlalchemy import update
 
 from core.cases.models import Case
 from core.db import tenant_context
@@ -22,6 +22,7 @@ from plugins.rehabilitasi.jobs import flag_overdue_evaluations
 from plugins.rehabilitasi.rules import add_months
 from tests.plugins.lks import helpers as lks
 from tests.plugins.rehabilitasi.helpers import T, build_world, new_case, tenant_id
+from tests.queries import statements
 
 KODE = {"balangan": "63.11", "tabalong": "63.09"}
 
@@ -186,18 +187,9 @@ def test_hook_kesos_case_due_dates(kernel, world, cases) -> None:
 
 
 def _statements(client: Any, kernel: Any, actor: Any, **query: Any) -> int:
-    engine = kernel.db.engine
     listed(client, actor, **query)  # warm the per-tenant caches: only the list's own queries count
-    seen: list[str] = []
-
-    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with statements(kernel.db.engine) as seen:
         listed(client, actor, **query)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     return len(seen)
 
 

@@ -12,6 +12,7 @@ import pytest
 from tests.console.pages import Console, Page
 from tests.plugins.lks.asing_helpers import berizin, calendar_of, detail, expected_ladder, link_operator, tick
 from tests.plugins.lks.helpers import DOKUMEN, PDF, T, counts, lengkap, new_application, terbitkan, unggah_semua
+from tests.queries import statements
 
 K = "/konsol/balangan/lks"
 DECLARED, DUE = date(2026, 8, 10), date(2026, 9, 1)  # 14 working days (tests/plugins/lks/test_peringatan.py)
@@ -222,18 +223,8 @@ def test_foreign_lks_show_their_permits_and_where_they_stand_on_the_sanctions_la
 
 
 def _statements_of(kernel: Any, desk: Console, url: str) -> tuple[int, str]:
-    from sqlalchemy import event
-
-    seen: list[str] = []
-
-    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        seen.append(statement)
-
-    event.listen(kernel.db.engine, "before_cursor_execute", count)
-    try:
+    with statements(kernel.db.engine) as seen:
         page = desk.get(url)
-    finally:
-        event.remove(kernel.db.engine, "before_cursor_execute", count)
     assert page.status == 200
     return len(seen), page.text()
 
